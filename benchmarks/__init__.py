@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures one speed or memory target, printing figure and command."""

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, skipping what is already there.
+#   postgresql       throwaway server for the PostgreSQL test run (scripts/test-postgres.sh)
+#   chromium         browser driven by Playwright in the browser tests
+#   fonts-noto-core  so Vietnamese text renders in screenshots
+set -euo pipefail
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+missing=()
+if ! installed postgresql && ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+    missing+=(postgresql)
+fi
+if ! installed chromium && [ ! -x /usr/bin/chromium ]; then
+    missing+=(chromium)
+fi
+if ! installed fonts-noto-core; then
+    missing+=(fonts-noto-core)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "system-deps: all present"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "system-deps: missing Debian packages: ${missing[*]}" >&2
+    echo "system-deps: run as root, or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

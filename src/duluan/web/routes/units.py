@@ -1,0 +1,74 @@
+"""The organisation tree: browse and search units within scope; admins add non-territorial units."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from duluan.auth import units
+from duluan.auth.models import OTHER_KINDS
+from duluan.auth.permissions import Actor
+from duluan.errors import BadInput, Conflict
+from duluan.i18n import translate
+from duluan.web.deps import SessionDep, locale_of, need
+from duluan.web.render import render
+
+router = APIRouter(include_in_schema=False)
+Viewer = Annotated[Actor, Depends(need("units.view"))]
+Manager = Annotated[Actor, Depends(need("units.manage"))]
+
+
+@router.get("/units")
+def unit_index(request: Request, db: SessionDep, actor: Viewer, q: str = "") -> HTMLResponse:
+    found = units.search(db, actor=actor, text=q[:100]) if q.strip() else None
+    context = {"tops": units.top_units(db, actor=actor), "query": q[:100], "found": found}
+    return render(request, "units/index.html", context)
+
+
+def _detail(
+    request: Request, db: SessionDep, actor: Actor, unit_id: int, **extra: object
+) -> HTMLResponse:
+    unit = units.get_visible(db, actor=actor, unit_id=unit_id)
+    context = {
+        "unit": unit,
+        "ancestors": units.ancestors(db, unit),
+        "children": units.children(db, actor=actor, unit=unit),
+        "can_manage": actor.may("units.manage", unit.path),
+        "other_kinds": OTHER_KINDS,
+        **extra,
+    }
+    return render(request, "units/detail.html", context, status=400 if extra.get("error") else 200)
+
+
+@router.get("/units/{unit_id}")
+def unit_detail(request: Request, db: SessionDep, actor: Viewer, unit_id: int) -> HTMLResponse:
+    return _detail(request, db, actor, unit_id)
+
+
+@router.post("/units/{unit_id}/children")
+def unit_add_child(
+    request: Request,
+    db: SessionDep,
+    actor: Manager,
+    unit_id: int,
+    code: Annotated[str, Form(max_length=200)],
+    name: Annotated[str, Form(max_length=1000)],
+    kind: Annotated[str, Form(max_length=40)],
+) -> Response:
+    parent = units.get_visible(db, actor=actor, unit_id=unit_id, action="units.manage")
+    try:
+        child = units.create_unit(db, actor=actor, parent=parent, code=code, name=name, kind=kind)
+    except (BadInput, Conflict) as exc:
+        db.rollback()
+        error = translate(exc.key, locale_of(request), **exc.params)
+        return _detail(
+            request,
+            db,
+            actor,
+            unit_id,
+            error=error,
+            form={"code": code, "name": name, "kind": kind},
+        )
+    return RedirectResponse(f"/units/{child.id}", status_code=303)
