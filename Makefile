@@ -17,9 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Front-end libraries from npm, copied into the package (served locally, no CDN).
+# --ignore-scripts: no install-time code from the registry (swagger-ui-dist pulls in a telemetry hook).
 assets: $(VENDOR)/.stamp
-$(VENDOR)/.stamp: package.json $(wildcard package-lock.json)
-	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js \
 	   node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/

@@ -1,6 +1,8 @@
 """The command line as an operator uses it, against a real database file."""
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -12,8 +14,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
+    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

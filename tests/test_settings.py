@@ -8,12 +8,20 @@ from duluan.settings import Settings
 DOCS = Path(__file__).parents[1] / "docs" / "settings.md"
 
 
-def test_default_secret_is_refused_outside_development() -> None:
+def test_a_secret_is_required_outside_development(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="DULUAN_SECRET_KEY"):
-        Settings(environment="production")
+        Settings(environment="production", data_dir=tmp_path)
     with pytest.raises(ValidationError, match="at least 32"):
         Settings(environment="production", secret_key="short")
-    assert Settings(environment="development").environment == "development"
+    assert not (tmp_path / ".secret_key").exists()
+
+
+def test_development_makes_and_keeps_its_own_random_secret(tmp_path: Path) -> None:
+    first = Settings(environment="development", data_dir=tmp_path).secret_key
+    assert len(first) >= 32
+    assert Settings(environment="development", data_dir=tmp_path).secret_key == first
+    assert Settings(environment="development", data_dir=tmp_path / "other").secret_key != first
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o077 == 0
 
 
 def test_settings_come_from_duluan_variables(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,7 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_SECRET = "development-secret-change-me"  # noqa: S105 - refused outside development
+SECRET_FILE = ".secret_key"  # noqa: S105 - the file under DATA_DIR keeping the development secret
 
 
 class Settings(BaseSettings):
@@ -21,8 +23,9 @@ class Settings(BaseSettings):
         "development", description="development, test or production; production refuses defaults."
     )
     secret_key: str = Field(
-        DEVELOPMENT_SECRET,
-        description="Signs session cookies and keys author hashes. Required outside development.",
+        "",
+        description="Signs session cookies and keys author hashes. Required outside development; "
+        "in development a random one is kept in DATA_DIR/.secret_key.",
     )
     data_dir: Path = Field(
         Path("var"), description="Directory for the embedded database, uploads and generated files."
@@ -53,12 +56,14 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
-        if self.environment != "development" and self.secret_key == DEVELOPMENT_SECRET:
+    def _require_a_real_secret(self) -> Settings:
+        if not self.secret_key and self.environment == "development":
+            self.secret_key = _development_secret(self.data_dir)
+        if not self.secret_key:
             raise ValueError(
                 "DULUAN_SECRET_KEY must be set to a long random value outside development"
             )
-        if self.environment != "development" and len(self.secret_key) < 32:
+        if len(self.secret_key) < 32:
             raise ValueError("DULUAN_SECRET_KEY must be at least 32 characters")
         return self
 
@@ -68,6 +73,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'duluan.sqlite3').resolve()}"
+
+
+def _development_secret(data_dir: Path) -> str:
+    """A random secret kept beside the embedded database: no shared default signs cookies."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
 
 
 @lru_cache

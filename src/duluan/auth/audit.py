@@ -25,7 +25,6 @@ AUDITED_ACTIONS = (
     "token.created",
     "token.revoked",
     "unit.created",
-    "unit.updated",
 )
 
 

@@ -42,9 +42,7 @@ ACTIONS: dict[str, Action] = {
     "reports.view": Action(_STAFF, "Read periodic and urgent reports."),
     "plans.view": Action(_STAFF, "Read plans, tasks and scorecards."),
     "units.view": Action(_STAFF, "Read units of the organisation tree within scope."),
-    "units.manage": Action(
-        frozenset({"admin"}), "Create, rename and deactivate units within scope."
-    ),
+    "units.manage": Action(frozenset({"admin"}), "Add non-territorial units within scope."),
     "users.manage": Action(
         frozenset({"admin"}), "Create, disable and grant roles to users within scope."
     ),

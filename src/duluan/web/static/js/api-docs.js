@@ -2,6 +2,7 @@
 window.addEventListener("load", () => {
   const target = document.getElementById("swagger-ui");
   if (target && window.SwaggerUIBundle) {
-    window.SwaggerUIBundle({ url: target.dataset.openapiUrl, dom_id: "#swagger-ui" });
+    // validatorUrl: null keeps the page from calling the public validator (air-gapped).
+    window.SwaggerUIBundle({ url: target.dataset.openapiUrl, dom_id: "#swagger-ui", validatorUrl: null });
   }
 });
