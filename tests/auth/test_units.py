@@ -72,3 +72,14 @@ def test_bad_unit_codes_and_kinds_are_refused(
         units.create_unit(db, actor=None, parent=units.root(db), code=code, name="Tên", kind=kind)
     db.rollback()
     assert db.scalar(select(func.count(OrgUnit.id))) == before
+
+
+def test_search_ignores_diacritics_and_case(db: Session) -> None:
+    from duluan.auth import users
+    from tests.conftest import make_user
+
+    admin = users.actor_for(make_user(db, "root.admin", "admin", "TW"))
+    for typed in ("lao cai", "LÀO CAI", "Lào Cai"):
+        assert "Lào Cai" in [u.name for u in units.search(db, actor=admin, text=typed)]
+    assert units.search(db, actor=admin, text="15")[0].code == "15"
+    assert units.search(db, actor=admin, text="   ") == []

@@ -81,3 +81,14 @@ def test_province_admin_cannot_add_under_another_province(client: TestClient, db
         client, f"/units/{hanoi.id}/children", {"code": "01-X", "name": "Ban", "kind": "board"}
     )
     assert response.status_code == 403
+
+
+def test_units_start_at_the_single_scope_and_search_without_diacritics(
+    client: TestClient, db: Session
+) -> None:
+    make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+    start = client.get("/units", follow_redirects=False)
+    assert start.headers["location"] == f"/units/{units.find_by_code(db, '15').id}"
+    html = client.get("/units", params={"q": "sa pa"}).text
+    assert "Phường Sa Pa" in html

@@ -31,6 +31,7 @@ class OrgUnit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(255))
+    search_name: Mapped[str] = mapped_column(String(255), index=True)  # text.fold(name)
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     path: Mapped[str] = mapped_column(String(255), index=True, default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duluan.auth import audit
@@ -12,6 +12,7 @@ from duluan.auth.models import OTHER_KINDS, OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
 from duluan.errors import BadInput, Conflict, NotFound, PermissionDenied
 from duluan.geo import admin_map
+from duluan.text.fold import fold
 
 ROOT_CODE = "TW"
 ROOT_NAME = "Trung ương"
@@ -25,10 +26,15 @@ def _attach(unit: OrgUnit, parent: OrgUnit | None) -> None:
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
 
 
+def _rename(unit: OrgUnit, name: str) -> None:
+    unit.name = name
+    unit.search_name = fold(name)
+
+
 def _insert(
     session: Session, *, code: str, name: str, kind: str, parent: OrgUnit | None
 ) -> OrgUnit:
-    unit = OrgUnit(code=code, name=name, kind=kind)
+    unit = OrgUnit(code=code, name=name, search_name=fold(name), kind=kind)
     session.add(unit)
     session.flush()
     _attach(unit, parent)
@@ -54,7 +60,7 @@ def load_administrative_map(session: Session) -> int:
                 session, code=province.code, name=province.name, kind=province.kind, parent=root
             )
             created += 1
-        unit.name = province.name
+        _rename(unit, province.name)
         for commune in province.communes:
             child = existing.get(commune.code)
             if child is None:
@@ -63,7 +69,7 @@ def load_administrative_map(session: Session) -> int:
                 )
                 created += 1
             else:
-                child.name = commune.name
+                _rename(child, commune.name)
     session.flush()
     return created
 
@@ -103,7 +109,7 @@ def children(session: Session, *, actor: Actor, unit: OrgUnit) -> list[OrgUnit]:
     query = (
         select(OrgUnit)
         .where(OrgUnit.parent_id == unit.id, scope_filter(actor, "units.view", OrgUnit.path))
-        .order_by(OrgUnit.kind.in_(OTHER_KINDS).desc(), OrgUnit.name)
+        .order_by(OrgUnit.kind.in_(OTHER_KINDS).desc(), OrgUnit.search_name)
     )
     return list(session.scalars(query))
 
@@ -118,24 +124,25 @@ def top_units(session: Session, *, actor: Actor) -> list[OrgUnit]:
     """The outermost units the actor may see: where their tree view starts."""
     paths = actor.paths_for("units.view")
     ids = {int(p.strip("/").split("/")[-1]) for p in paths}
-    units = list(session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)).order_by(OrgUnit.name)))
+    query = select(OrgUnit).where(OrgUnit.id.in_(ids)).order_by(OrgUnit.search_name)
+    units = list(session.scalars(query))
     return [u for u in units if not any(u.path.startswith(o.path) and u is not o for o in units)]
 
 
 def search(session: Session, *, actor: Actor, text: str, limit: int = 50) -> list[OrgUnit]:
-    """Units within scope whose name or code contains `text` (case-insensitive)."""
-    needle = text.strip().lower()
+    """Units within scope whose name contains `text`, diacritics or not, or whose code it is."""
+    needle = fold(text)
     if not needle:
         return []
     query = (
         select(OrgUnit)
         .where(
             scope_filter(actor, "units.view", OrgUnit.path),
-            (func.lower(OrgUnit.name).contains(needle, autoescape=True))
-            | (OrgUnit.code == needle.upper())
-            | (OrgUnit.code == normalise_code(needle)),
+            OrgUnit.search_name.contains(needle, autoescape=True)
+            | (OrgUnit.code == text.strip().upper())
+            | (OrgUnit.code == normalise_code(text)),
         )
-        .order_by(OrgUnit.depth, OrgUnit.name)
+        .order_by(OrgUnit.depth, OrgUnit.search_name)
         .limit(limit)
     )
     return list(session.scalars(query))

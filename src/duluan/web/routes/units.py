@@ -21,10 +21,12 @@ Manager = Annotated[Actor, Depends(need("units.manage"))]
 
 
 @router.get("/units")
-def unit_index(request: Request, db: SessionDep, actor: Viewer, q: str = "") -> HTMLResponse:
+def unit_index(request: Request, db: SessionDep, actor: Viewer, q: str = "") -> Response:
+    tops = units.top_units(db, actor=actor)
+    if not q.strip() and len(tops) == 1:  # one scope: its page is the natural start
+        return RedirectResponse(f"/units/{tops[0].id}", status_code=303)
     found = units.search(db, actor=actor, text=q[:100]) if q.strip() else None
-    context = {"tops": units.top_units(db, actor=actor), "query": q[:100], "found": found}
-    return render(request, "units/index.html", context)
+    return render(request, "units/index.html", {"tops": tops, "query": q[:100], "found": found})
 
 
 def _detail(
