@@ -111,8 +111,14 @@ def _wait_until_healthy(base_url: str, server: uvicorn.Server, thread: threading
         assert response.status == 200, f"/healthz answered {response.status}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the tests of this folder, closed when they are done.
+
+    Not session-wide on purpose: while Playwright's sync API is started it leaves its event loop
+    marked as running in the main thread, so any later test calling asyncio.run() would fail
+    with "cannot be called from a running event loop".
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}. Run `make test` (it installs Debian's chromium "
@@ -151,11 +157,13 @@ def page(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> 
     try:
         yield page
         report = request.node.stash.get(REPORTS, {}).get("call")
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        path = artifacts_dir(request.config) / f"{name}.png"
         if report is not None and report.failed:
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            path = artifacts_dir(request.config) / f"{name}.png"
             page.screenshot(path=path, full_page=True)
             print(f"\nscreenshot of the failed test: {path}")
+        else:
+            path.unlink(missing_ok=True)  # not a stale one from an earlier failed run
     finally:
         context.close()
     assert not problems, "\n".join(problems)

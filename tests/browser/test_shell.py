@@ -157,7 +157,8 @@ def test_sign_out_returns_to_the_login_page(page: Page, db: Session) -> None:
     expect_home(page, "Lc.Analyst")
 
     page.get_by_role("button", name="Đăng xuất").click()
-    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page).to_have_url(re.compile(r"/login\?reason=login.logged_out$"))
+    expect(page.get_by_role("status")).to_have_text("Bạn đã đăng xuất.")
     expect(page.get_by_role("button", name="Đăng nhập", exact=True)).to_be_visible()
 
     page.goto("/")

@@ -14,6 +14,8 @@ def test_unauthenticated_pages_redirect_to_login(client: TestClient) -> None:
     response = client.get("/surveys", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/surveys")
+    filtered = client.get("/admin/audit?action=login.failed", follow_redirects=False)
+    assert "next=/admin/audit%3Faction%3Dlogin.failed" in filtered.headers["location"]
 
 
 def test_login_then_logout(client: TestClient, db: Session) -> None:
@@ -24,7 +26,8 @@ def test_login_then_logout(client: TestClient, db: Session) -> None:
     response = client.post(
         "/logout", data={"csrf_token": csrf_of(client, "/")}, follow_redirects=False
     )
-    assert response.headers["location"] == "/login"
+    assert response.headers["location"] == "/login?reason=login.logged_out"
+    assert "Bạn đã đăng xuất." in client.get(response.headers["location"]).text
     assert client.get("/", follow_redirects=False).status_code == 303
     actions = db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["login.succeeded", "logout"]

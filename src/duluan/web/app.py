@@ -53,6 +53,8 @@ def _error_response(request: Request, status: int, code: str, message: str) -> R
 async def _on_domain_error(request: Request, exc: DuluanError) -> Response:
     if isinstance(exc, NotAuthenticated) and not _wants_json(request):
         target = request.url.path if request.method == "GET" else "/"
+        if request.method == "GET" and request.url.query:
+            target = f"{target}?{request.url.query}"
         return RedirectResponse(f"/login?next={quote(target)}&reason={exc.key}", status_code=303)
     message = translate(exc.key, locale_of(request), **exc.params)
     return _error_response(request, exc.status, exc.code, message)

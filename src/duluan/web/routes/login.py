@@ -23,7 +23,8 @@ def _safe_next(target: str) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/", reason: str = "") -> HTMLResponse:
-    notice = reason if reason in ("errors.login_required", "errors.session_invalid") else ""
+    notices = ("errors.login_required", "errors.session_invalid", "login.logged_out")
+    notice = reason if reason in notices else ""
     return render(request, "login.html", {"next": _safe_next(next), "notice": notice})
 
 
@@ -67,7 +68,7 @@ def logout(request: Request, db: SessionDep) -> Response:
         except NotAuthenticated:
             pass
     request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/login?reason=login.logged_out", status_code=303)
 
 
 @router.post("/locale")
