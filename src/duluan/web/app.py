@@ -23,7 +23,7 @@ from duluan.settings import Settings, get_settings
 from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
 from duluan.web.limits import BodySizeLimit
-from duluan.web.render import render
+from duluan.web.render import error_text, render
 from duluan.web.routes import account, admin, api, health, login, shell, units
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,7 +56,7 @@ async def _on_domain_error(request: Request, exc: DuluanError) -> Response:
         if request.method == "GET" and request.url.query:
             target = f"{target}?{request.url.query}"
         return RedirectResponse(f"/login?next={quote(target)}&reason={exc.key}", status_code=303)
-    message = translate(exc.key, locale_of(request), **exc.params)
+    message = error_text(request, exc)
     return _error_response(request, exc.status, exc.code, message)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from duluan.auth import tokens, users
 from duluan.auth.permissions import ACTIONS, Actor
+from duluan.db.engine import transaction
 from duluan.errors import NotAuthenticated
 from duluan.i18n import LOCALES
 from duluan.settings import Settings
@@ -26,15 +27,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request, committed when the handler returns without error."""
-    session: Session = request.app.state.sessions()
-    try:
+    with transaction(request.app.state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_db)]

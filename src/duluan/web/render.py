@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from duluan import __version__
 from duluan.auth.permissions import Actor
+from duluan.errors import DuluanError
 from duluan.i18n import translate
 from duluan.web import csrf, navigation
 from duluan.web.deps import locale_of
@@ -33,6 +34,11 @@ def _number(value: int, locale: str) -> str:
 
 
 templates.env.filters["local_time"] = _local_time
+
+
+def error_text(request: Request, error: DuluanError) -> str:
+    """The message of a domain error in the request's language."""
+    return translate(error.key, locale_of(request), **error.params)
 
 
 def render(

@@ -9,10 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from duluan.auth import tokens, users
 from duluan.auth.permissions import Actor
-from duluan.errors import BadInput, NotFound
-from duluan.i18n import translate
-from duluan.web.deps import SessionDep, locale_of, need
-from duluan.web.render import render
+from duluan.errors import BadInput
+from duluan.web.deps import SessionDep, need
+from duluan.web.render import error_text, render
 
 router = APIRouter(prefix="/account", include_in_schema=False)
 Self = Annotated[Actor, Depends(need("account.manage"))]
@@ -50,7 +49,7 @@ def password_change(
             db,
             actor,
             400,
-            password_error=translate(exc.key, locale_of(request), **exc.params),
+            password_error=error_text(request, exc),
         )
     return RedirectResponse("/account?saved=password", status_code=303)
 
@@ -62,14 +61,11 @@ def token_create(
     try:
         _, clear = tokens.issue(db, actor=actor, name=name)
     except BadInput as exc:
-        return _page(request, db, actor, 400, token_error=translate(exc.key, locale_of(request)))
+        return _page(request, db, actor, 400, token_error=error_text(request, exc))
     return _page(request, db, actor, new_token=clear)
 
 
 @router.post("/tokens/{token_id}/revoke")
 def token_revoke(db: SessionDep, actor: Self, token_id: int) -> Response:
-    try:
-        tokens.revoke(db, actor=actor, token_id=token_id)
-    except NotFound:
-        raise
+    tokens.revoke(db, actor=actor, token_id=token_id)
     return RedirectResponse("/account?saved=token", status_code=303)

@@ -11,9 +11,8 @@ from duluan.auth import audit, units, users
 from duluan.auth.audit import AUDITED_ACTIONS
 from duluan.auth.permissions import ROLES, Actor
 from duluan.errors import BadInput, Conflict, NotFound, PermissionDenied
-from duluan.i18n import translate
-from duluan.web.deps import SessionDep, locale_of, need
-from duluan.web.render import render
+from duluan.web.deps import SessionDep, need
+from duluan.web.render import error_text, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Admin = Annotated[Actor, Depends(need("users.manage"))]
@@ -64,7 +63,7 @@ def user_create(
         context = {
             "roles": ROLES,
             "form": form,
-            "error": translate(exc.key, locale_of(request), **exc.params),
+            "error": error_text(request, exc),
         }
         return render(request, "admin/user_new.html", context, status=exc.status)
     return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
@@ -91,7 +90,7 @@ def user_set_active(
     try:
         users.set_active(db, actor=actor, user=user, active=active)
     except BadInput as exc:
-        return _user_page(request, db, actor, user_id, translate(exc.key, locale_of(request)))
+        return _user_page(request, db, actor, user_id, error_text(request, exc))
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
@@ -111,9 +110,7 @@ def grant_add(
         )
     except FORM_ERRORS as exc:
         db.rollback()
-        return _user_page(
-            request, db, actor, user_id, translate(exc.key, locale_of(request), **exc.params)
-        )
+        return _user_page(request, db, actor, user_id, error_text(request, exc))
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
@@ -126,9 +123,7 @@ def grant_remove(
         users.remove_grant(db, actor=actor, user=user, grant_id=grant_id)
     except FORM_ERRORS as exc:
         db.rollback()
-        return _user_page(
-            request, db, actor, user_id, translate(exc.key, locale_of(request), **exc.params)
-        )
+        return _user_page(request, db, actor, user_id, error_text(request, exc))
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 

@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from duluan.auth import audit, users
 from duluan.errors import NotAuthenticated, TooManyAttempts
-from duluan.i18n import LOCALES, translate
-from duluan.web.deps import SessionDep, SettingsDep, client_ip, locale_of, public
-from duluan.web.render import render
+from duluan.i18n import LOCALES
+from duluan.web.deps import SessionDep, SettingsDep, client_ip, public
+from duluan.web.render import error_text, render
 
 router = APIRouter(dependencies=[Depends(public)], include_in_schema=False)
 
@@ -48,7 +48,7 @@ def login(
         )
     except (NotAuthenticated, TooManyAttempts) as exc:
         db.commit()  # the failed attempt must count even though the request fails
-        message = translate(exc.key, locale_of(request), **exc.params)
+        message = error_text(request, exc)
         context = {"next": _safe_next(next), "error": message, "username": username[:64]}
         return render(request, "login.html", context, status=exc.status)
     request.session.clear()  # a new session (and CSRF token) on login, against session fixation

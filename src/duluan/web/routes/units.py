@@ -11,9 +11,8 @@ from duluan.auth import units
 from duluan.auth.models import OTHER_KINDS
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, Conflict
-from duluan.i18n import translate
-from duluan.web.deps import SessionDep, locale_of, need
-from duluan.web.render import render
+from duluan.web.deps import SessionDep, need
+from duluan.web.render import error_text, render
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Actor, Depends(need("units.view"))]
@@ -64,7 +63,7 @@ def unit_add_child(
         child = units.create_unit(db, actor=actor, parent=parent, code=code, name=name, kind=kind)
     except (BadInput, Conflict) as exc:
         db.rollback()
-        error = translate(exc.key, locale_of(request), **exc.params)
+        error = error_text(request, exc)
         return _detail(
             request,
             db,
