@@ -127,3 +127,9 @@ def test_units_list_shows_the_34_provinces_and_add_a_board() -> None:
 def test_help_is_plain_language() -> None:
     result = runner.invoke(app, ["users", "create", "--help"])
     assert result.exit_code == 0 and "Lào Cai" in result.output
+
+
+def test_missing_option_ends_in_one_error_line() -> None:
+    result = runner.invoke(app, ["users", "create", "--username", "someone"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == "Error: Missing option '--password'."

@@ -22,14 +22,16 @@ from duluan.errors import DuluanError
 from duluan.i18n import translate
 from duluan.settings import get_settings
 
-app = typer.Typer(
-    help="duluan: Vietnamese-first platform for public-opinion research.", no_args_is_help=True
-)
-db_app = typer.Typer(help="Database: create or update the schema.", no_args_is_help=True)
-users_app = typer.Typer(help="Platform accounts: create, list, disable.", no_args_is_help=True)
-units_app = typer.Typer(
-    help="Organisation units: the 2025 map and non-territorial units.", no_args_is_help=True
-)
+
+def _group(help_text: str) -> typer.Typer:
+    """A command group with plain output: usage errors end in one `Error: …` line, no boxes."""
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
+
+
+app = _group("duluan: Vietnamese-first platform for public-opinion research.")
+db_app = _group("Database: create or update the schema.")
+users_app = _group("Platform accounts: create, list, disable.")
+units_app = _group("Organisation units: the 2025 map and non-territorial units.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(units_app, name="units")
@@ -37,7 +39,7 @@ console = Console()
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code=2)
 
 
