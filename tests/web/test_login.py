@@ -1,5 +1,6 @@
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
@@ -112,14 +113,15 @@ def test_disabling_a_user_ends_their_session(client: TestClient, db: Session) ->
     assert response.status_code == 303 and "session_invalid" in response.headers["location"]
 
 
-def test_login_redirect_stays_on_this_site(client: TestClient, db: Session) -> None:
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "https://evil.example"])
+def test_login_redirect_stays_on_this_site(client: TestClient, db: Session, target: str) -> None:
     make_user(db, "lc.analyst", "analyst", "15")
     response = client.post(
         "/login",
         data={
             "username": "lc.analyst",
             "password": PASSWORD,
-            "next": "//evil.example/x",
+            "next": target,
             "csrf_token": csrf_of(client),
         },
         follow_redirects=False,

@@ -18,7 +18,8 @@ router = APIRouter(dependencies=[Depends(public)], include_in_schema=False)
 
 def _safe_next(target: str) -> str:
     """Only same-site paths, so the login form cannot be used to redirect elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    same_site = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if same_site else "/"
 
 
 @router.get("/login")
