@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from duluan.auth import units
 from duluan.auth.models import OrgUnit
+from duluan.geo.admin_map import data_version
 from tests.conftest import login, make_user, post_form
 
 
@@ -13,6 +14,7 @@ def test_province_user_reads_own_province_but_not_another(client: TestClient, db
     login(client, "lc.analyst")
     own = client.get(f"/units/{lao_cai.id}")
     assert own.status_code == 200 and "Lào Cai" in own.text and "Xã" in own.text
+    assert f"dữ liệu ngày {data_version()}" in own.text  # the map's provenance is shown
     other = client.get(f"/units/{hanoi.id}")
     assert other.status_code == 403
     assert "nằm ngoài phạm vi" in other.text and "Hoàn Kiếm" not in other.text

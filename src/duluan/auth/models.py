@@ -20,7 +20,6 @@ OTHER_KINDS = (
     "labour_federation",
     "other",
 )
-UNIT_KINDS = TERRITORIAL_KINDS + OTHER_KINDS
 
 
 class OrgUnit(Base):

@@ -11,6 +11,7 @@ from duluan.auth import units
 from duluan.auth.models import OTHER_KINDS
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, Conflict
+from duluan.geo.admin_map import data_version
 from duluan.web.deps import SessionDep, need
 from duluan.web.render import error_text, render
 
@@ -25,7 +26,8 @@ def unit_index(request: Request, db: SessionDep, actor: Viewer, q: str = "") -> 
     if not q.strip() and len(tops) == 1:  # one scope: its page is the natural start
         return RedirectResponse(f"/units/{tops[0].id}", status_code=303)
     found = units.search(db, actor=actor, text=q[:100]) if q.strip() else None
-    return render(request, "units/index.html", {"tops": tops, "query": q[:100], "found": found})
+    context = {"tops": tops, "query": q[:100], "found": found, "map_version": data_version()}
+    return render(request, "units/index.html", context)
 
 
 def _detail(
@@ -38,6 +40,7 @@ def _detail(
         "children": units.children(db, actor=actor, unit=unit),
         "can_manage": actor.may("units.manage", unit.path),
         "other_kinds": OTHER_KINDS,
+        "map_version": data_version(),
         **extra,
     }
     return render(request, "units/detail.html", context, status=400 if extra.get("error") else 200)
