@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port that `duluan serve` listens on.")
     default_locale: Literal["vi", "en"] = Field("vi", description="Interface language by default.")
     session_max_age_seconds: int = Field(
-        8 * 3600, ge=60, description="A login session expires after this many seconds."
+        8 * 3600, ge=60, description="A login session expires after this many idle seconds."
     )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set true behind HTTPS).")
     login_max_failures: int = Field(

@@ -100,3 +100,39 @@ def test_oversized_request_body_is_refused(client: TestClient, db: Session) -> N
     )
     assert response.status_code == 413
     assert db.scalar(select(User).where(User.username == "big")) is None
+
+
+def test_changing_the_password_ends_other_sessions_but_not_this_one(
+    client: TestClient, db: Session
+) -> None:
+    make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+    other = TestClient(client.app)  # the same account signed in on another computer
+    login(other, "lc.analyst")
+    new = "mat-khau-moi-rat-dai"
+    response = post_form(
+        client,
+        "/account/password",
+        {"current": PASSWORD, "new": new, "confirm": new},
+        page="/account",
+    )
+    assert response.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 200
+    assert other.get("/", follow_redirects=False).status_code == 303
+    login(other, "lc.analyst", new)
+    assert other.get("/", follow_redirects=False).status_code == 200
+
+
+def test_wrong_current_password_changes_nothing(client: TestClient, db: Session) -> None:
+    user = make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+    before = user.password_hash
+    response = post_form(
+        client,
+        "/account/password",
+        {"current": "sai", "new": "mat-khau-moi-rat-dai", "confirm": "mat-khau-moi-rat-dai"},
+        page="/account",
+    )
+    assert response.status_code == 400 and "Mật khẩu hiện tại không đúng." in response.text
+    db.refresh(user)
+    assert user.password_hash == before

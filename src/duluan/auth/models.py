@@ -56,6 +56,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sessions signed in before this moment are void (set when the password changes).
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grants: Mapped[list[Grant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -35,10 +35,17 @@ def actor_for(user: User) -> Actor:
     )
 
 
-def load_actor(session: Session, user_id: int) -> Actor:
-    """The active user with `user_id` as an Actor; NotAuthenticated if gone or disabled."""
+def load_actor(session: Session, user_id: int, signed_in_at: float) -> Actor:
+    """The user of a login session as an Actor.
+
+    NotAuthenticated if the user is gone or disabled, or changed their password after
+    `signed_in_at` (a Unix time): changing a password ends every other session.
+    """
     user = session.get(User, user_id)
     if user is None or not user.is_active:
+        raise NotAuthenticated("errors.session_invalid")
+    changed = user.password_changed_at
+    if changed is not None and signed_in_at < changed.timestamp():
         raise NotAuthenticated("errors.session_invalid")
     return actor_for(user)
 
@@ -144,6 +151,7 @@ def change_password(
         raise BadInput("errors.current_password_wrong")
     passwords.check_policy(new)
     user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = utcnow()
     audit.record(
         session,
         actor=actor,

@@ -43,11 +43,11 @@ def current_actor(request: Request, db: SessionDep) -> Actor:
     if authorization.startswith("Bearer "):
         actor = users.actor_for(tokens.resolve(db, authorization.removeprefix("Bearer ").strip()))
     else:
-        user_id = request.session.get("uid")
-        if not isinstance(user_id, int):
+        user_id, signed_in_at = request.session.get("uid"), request.session.get("signed_in_at")
+        if not isinstance(user_id, int) or not isinstance(signed_in_at, float):
             raise NotAuthenticated("errors.login_required")
         try:
-            actor = users.load_actor(db, user_id)
+            actor = users.load_actor(db, user_id, signed_in_at)
         except NotAuthenticated:
             request.session.clear()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -51,6 +52,7 @@ def password_change(
             400,
             password_error=error_text(request, exc),
         )
+    request.session["signed_in_at"] = time.time()  # this session stays; all others end
     return RedirectResponse("/account?saved=password", status_code=303)
 
 

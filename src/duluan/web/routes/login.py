@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from duluan.auth import audit, users
 from duluan.errors import NotAuthenticated, TooManyAttempts
 from duluan.i18n import LOCALES
-from duluan.web.deps import SessionDep, SettingsDep, client_ip, public
+from duluan.web.deps import SessionDep, SettingsDep, client_ip, current_actor, public
 from duluan.web.render import error_text, render
 
 router = APIRouter(dependencies=[Depends(public)], include_in_schema=False)
@@ -53,21 +54,18 @@ def login(
         context = {"next": _safe_next(next), "error": message, "username": username[:64]}
         return render(request, "login.html", context, status=exc.status)
     request.session.clear()  # a new session (and CSRF token) on login, against session fixation
-    request.session.update({"uid": user.id, "locale": user.locale})
+    request.session.update({"uid": user.id, "signed_in_at": time.time(), "locale": user.locale})
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request, db: SessionDep) -> Response:
-    user_id = request.session.get("uid")
-    if isinstance(user_id, int):
-        try:
-            actor = users.load_actor(db, user_id)
-            audit.record(
-                db, actor=actor, action="logout", target=actor.username, ip=client_ip(request)
-            )
-        except NotAuthenticated:
-            pass
+    try:
+        actor = current_actor(request, db)
+    except NotAuthenticated:
+        actor = None  # signing out of an expired session still clears the cookie
+    if actor is not None:
+        audit.record(db, actor=actor, action="logout", target=actor.username, ip=client_ip(request))
     request.session.clear()
     return RedirectResponse("/login?reason=login.logged_out", status_code=303)
 

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("created_at", duluan.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", duluan.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("password_changed_at", duluan.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
