@@ -127,3 +127,24 @@ def test_login_redirect_stays_on_this_site(client: TestClient, db: Session, targ
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"username=%FF%FE%C3&password=x&csrf_token={token}",  # not UTF-8 once decoded
+        b"\xff\xfe\x00garbage",  # not a form at all
+    ],
+)
+def test_malformed_form_bodies_are_refused_cleanly(
+    client: TestClient, db: Session, body: bytes
+) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/login",
+        content=body.replace(b"{token}", token.encode()),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code in (401, 403)
+    assert '<html lang="vi">' in response.text
+    assert db.scalars(select(AuditEvent.action)).all() in ([], ["login.failed"])
