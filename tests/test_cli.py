@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from duluan.cli import app
@@ -22,22 +23,13 @@ def _database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     get_settings.cache_clear()
 
 
+def _create_analyst() -> Result:
+    args = "users create --username lc.analyst --password mat-khau-dai-du --role analyst --unit 15"
+    return runner.invoke(app, args.split())
+
+
 def test_create_a_user_over_lao_cai_and_list_it() -> None:
-    result = runner.invoke(
-        app,
-        [
-            "users",
-            "create",
-            "--username",
-            "lc.analyst",
-            "--password",
-            "mat-khau-dai-du",
-            "--role",
-            "analyst",
-            "--unit",
-            "15",
-        ],
-    )
+    result = _create_analyst()
     assert result.exit_code == 0, result.output
     listed = json.loads(runner.invoke(app, ["users", "list", "--json"]).output)
     assert listed == [
@@ -75,21 +67,7 @@ def test_ensure_admin_prints_the_password_once() -> None:
 
 
 def test_disable_and_enable() -> None:
-    runner.invoke(
-        app,
-        [
-            "users",
-            "create",
-            "--username",
-            "lc.analyst",
-            "--password",
-            "mat-khau-dai-du",
-            "--role",
-            "analyst",
-            "--unit",
-            "15",
-        ],
-    )
+    _create_analyst()
     assert runner.invoke(app, ["users", "disable", "lc.analyst"]).exit_code == 0
     assert json.loads(runner.invoke(app, ["users", "list", "--json"]).output)[0]["active"] is False
     assert runner.invoke(app, ["users", "disable", "nobody"]).exit_code == 2
