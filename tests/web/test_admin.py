@@ -136,3 +136,17 @@ def test_wrong_current_password_changes_nothing(client: TestClient, db: Session)
     assert response.status_code == 400 and "Mật khẩu hiện tại không đúng." in response.text
     db.refresh(user)
     assert user.password_hash == before
+
+
+def test_admin_resets_a_forgotten_password(client: TestClient, db: Session) -> None:
+    make_user(db, "lc.admin", "admin", "15")
+    analyst = make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.admin")
+    short = post_form(client, f"/admin/users/{analyst.id}/password", {"new": "ngan"})
+    assert short.status_code == 400 and "ít nhất 10 ký tự" in short.text
+    done = post_form(client, f"/admin/users/{analyst.id}/password", {"new": "mat-khau-cap-lai-1"})
+    assert done.status_code == 303
+    assert "Đã đổi mật khẩu." in client.get(done.headers["location"]).text
+    user_client = TestClient(client.app)
+    login(user_client, "lc.analyst", "mat-khau-cap-lai-1")
+    assert "Đổi mật khẩu" in client.get("/admin/audit").text

@@ -73,7 +73,8 @@ def _user_page(
     request: Request, db: SessionDep, actor: Actor, user_id: int, error: str = ""
 ) -> HTMLResponse:
     user = users.get_manageable(db, actor=actor, user_id=user_id)
-    context = {"user": user, "roles": ROLES, "error": error}
+    saved = request.query_params.get("saved") == "password"
+    context = {"user": user, "roles": ROLES, "error": error, "saved": saved}
     return render(request, "admin/user_detail.html", context, status=400 if error else 200)
 
 
@@ -92,6 +93,23 @@ def user_set_active(
     except BadInput as exc:
         return _user_page(request, db, actor, user_id, error_text(request, exc))
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
+@router.post("/users/{user_id}/password")
+def user_reset_password(
+    request: Request,
+    db: SessionDep,
+    actor: Admin,
+    user_id: int,
+    new: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """An administrator sets a new password for someone who forgot theirs; their sessions end."""
+    user = users.get_manageable(db, actor=actor, user_id=user_id)
+    try:
+        users.change_password(db, actor=actor, user=user, current=None, new=new)
+    except BadInput as exc:
+        return _user_page(request, db, actor, user_id, error_text(request, exc))
+    return RedirectResponse(f"/admin/users/{user_id}?saved=password", status_code=303)
 
 
 @router.post("/users/{user_id}/grants")
