@@ -1,0 +1,165 @@
+"""Diacritics restoration: `gia xang tang qua` → `giá xăng tăng quá` with a syllable bigram model.
+
+Each syllable typed without marks (its *key*, the folded form) has a few written forms
+(`gia` → `giá`, `gia`, `già`, `giã` …). A bigram language model over written forms, learnt from
+text that carries diacritics, picks the most likely sequence of forms for a sentence (Viterbi).
+Syllables typed with marks are kept as typed; unknown syllables are left alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from duluan.text.fold import fold
+
+FORMAT = "duluan-diacritics/1"
+_SEGMENT_BREAK = re.compile(r"[.!?;:\n()\[\]\"“”…]")
+_SYLLABLE = re.compile(r"[^\W\d_]+")
+_LAMBDA = 0.85  # weight of the bigram estimate against the unigram one
+
+
+def strip_marks(text: str) -> str:
+    """The text as typed without diacritics, case kept (`Giá Xăng` → `Gia Xang`)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def _has_marks(token: str) -> bool:
+    return strip_marks(token) != token
+
+
+def _segments(text: str) -> Iterator[list[re.Match[str]]]:
+    """Runs of syllables not separated by sentence punctuation: the units the model reads."""
+    start = 0
+    for brk in _SEGMENT_BREAK.finditer(text):
+        yield list(_SYLLABLE.finditer(text, start, brk.start()))
+        start = brk.end()
+    yield list(_SYLLABLE.finditer(text, start))
+
+
+def _with_case(form: str, typed: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return form.upper()
+    if typed[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+@dataclass
+class DiacriticsModel:
+    """Counts of written forms and of form bigrams; `candidates` maps a key to its forms."""
+
+    version: str
+    forms: Counter[str] = field(default_factory=Counter)
+    bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
+    total: int = 0
+
+    def learn(self, sentences: Iterable[str]) -> None:
+        """Count forms and bigrams in text that carries diacritics."""
+        for sentence in sentences:
+            for segment in _segments(unicodedata.normalize("NFC", sentence)):
+                words = [m.group().lower() for m in segment]
+                self.forms.update(words)
+                self.bigrams.update(pairwise(words))
+        self._index()
+
+    def _index(self) -> None:
+        """Derive the total and, for each key, its forms from the most to the least frequent."""
+        self.total = sum(self.forms.values())
+        by_key: defaultdict[str, list[str]] = defaultdict(list)
+        for form, _ in self.forms.most_common():
+            by_key[fold(form)].append(form)
+        self.candidates = dict(by_key)
+
+    def _log_p(self, previous: str | None, form: str) -> float:
+        unigram = (self.forms[form] + 0.1) / (self.total + 1)
+        if previous is None or not self.forms[previous]:
+            return math.log(unigram)
+        bigram = self.bigrams[(previous, form)] / self.forms[previous]
+        return math.log(_LAMBDA * bigram + (1 - _LAMBDA) * unigram)
+
+    def _options(self, typed: str) -> list[str]:
+        if _has_marks(typed):
+            return [typed.lower()]
+        return self.candidates.get(typed.lower(), [typed.lower()])[:12]
+
+    def _decode(self, typed: list[str]) -> list[str]:
+        """Viterbi over the candidate forms of each typed syllable."""
+        best: dict[str, tuple[float, list[str]]] = {
+            f: (self._log_p(None, f), [f]) for f in self._options(typed[0])
+        }
+        for word in typed[1:]:
+            step: dict[str, tuple[float, list[str]]] = {}
+            for form in self._options(word):
+                score, path = max(
+                    ((s + self._log_p(prev, form), p) for prev, (s, p) in best.items()),
+                    key=lambda item: item[0],
+                )
+                step[form] = (score, [*path, form])
+            best = step
+        return max(best.values(), key=lambda item: item[0])[1]
+
+    def restore(self, text: str) -> str:
+        """`text` with diacritics restored where they are missing; everything else unchanged."""
+        text = unicodedata.normalize("NFC", text)
+        pieces, cursor = [], 0
+        for segment in _segments(text):
+            if not segment:
+                continue
+            forms = self._decode([m.group() for m in segment])
+            for match, form in zip(segment, forms, strict=True):
+                pieces += [text[cursor : match.start()], _with_case(form, match.group())]
+                cursor = match.end()
+        pieces.append(text[cursor:])
+        return "".join(pieces)
+
+    def save(self, path: Path) -> None:
+        payload = {
+            "format": FORMAT,
+            "version": self.version,
+            "forms": dict(self.forms),
+            "bigrams": [[a, b, n] for (a, b), n in self.bigrams.items()],
+        }
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path) -> DiacriticsModel:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            payload = json.load(handle)
+        if payload.get("format") != FORMAT:
+            raise ValueError(f"{path} is not a {FORMAT} model")
+        model = cls(version=payload["version"])
+        model.forms = Counter(payload["forms"])
+        model.bigrams = Counter({(a, b): n for a, b, n in payload["bigrams"]})
+        model._index()
+        return model
+
+
+def evaluate(model: DiacriticsModel, sentences: Iterable[str]) -> dict[str, float]:
+    """Strip each sentence, restore it, and compare syllable by syllable with the original."""
+    syllables = right = lines = whole = 0
+    for sentence in sentences:
+        truth = [m.group() for m in _SYLLABLE.finditer(unicodedata.normalize("NFC", sentence))]
+        guess = [m.group() for m in _SYLLABLE.finditer(model.restore(strip_marks(sentence)))]
+        hits = sum(t.lower() == g.lower() for t, g in zip(truth, guess, strict=False))
+        syllables, right = syllables + len(truth), right + hits
+        lines, whole = lines + 1, whole + (hits == len(truth))
+    return {
+        "syllables": syllables,
+        "syllable_accuracy": right / syllables if syllables else 0.0,
+        "sentences": lines,
+        "sentence_accuracy": whole / lines if lines else 0.0,
+    }
