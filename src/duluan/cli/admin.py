@@ -1,80 +1,26 @@
-"""The `duluan` command line: serve, migrate, manage users and units. Entry point only."""
+"""Administration commands: database, accounts and organisation units."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
 from duluan.auth.models import OTHER_KINDS, OrgUnit, User
 from duluan.auth.permissions import ROLES
+from duluan.cli.common import database_session, group
 from duluan.db import migrate
-from duluan.db.engine import create_db_engine, session_factory, transaction
-from duluan.errors import DuluanError
-from duluan.i18n import translate
 from duluan.settings import get_settings
 
-
-def _group(help_text: str) -> typer.Typer:
-    """A command group with plain output: usage errors end in one `Error: …` line, no boxes."""
-    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None)
-
-
-app = _group("duluan: Vietnamese-first platform for public-opinion research.")
-db_app = _group("Database: create or update the schema.")
-users_app = _group("Platform accounts: create, list, disable.")
-units_app = _group("Organisation units: the 2025 map and non-territorial units.")
-app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(units_app, name="units")
+db_app = group("Database: create or update the schema.")
+users_app = group("Platform accounts: create, list, disable.")
+units_app = group("Organisation units: the 2025 map and non-territorial units.")
 console = Console()
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A committed session on the configured database; domain errors become a one-line exit."""
-    settings = get_settings()
-    engine = create_db_engine(settings.effective_database_url)
-    try:
-        with transaction(session_factory(engine)) as session:
-            yield session
-    except DuluanError as exc:
-        raise _fail(translate(exc.key, settings.default_locale, **exc.params)) from None
-    finally:
-        engine.dispose()
-
-
-@app.command()
-def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Address to listen on (default DULUAN_HOST).")
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="Port to listen on (default DULUAN_PORT).")
-    ] = None,
-) -> None:
-    """Start the web application (embedded SQLite unless DULUAN_DATABASE_URL says otherwise)."""
-    import uvicorn
-
-    from duluan.web.app import create_app
-
-    settings = get_settings()
-    host, port = host or settings.host, port or settings.port
-    typer.echo(f"duluan: http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @db_app.command("upgrade")
@@ -82,7 +28,7 @@ def db_upgrade() -> None:
     """Bring the schema to the newest version and load the 2025 administrative map."""
     settings = get_settings()
     migrate.upgrade(settings.effective_database_url)
-    with _session() as session:
+    with database_session() as session:
         created = units.load_administrative_map(session)
         total = session.query(OrgUnit).count()
     typer.echo(f"database up to date; {created} units added, {total} in all")
@@ -99,7 +45,7 @@ def users_create(
     display_name: Annotated[str, typer.Option(help="Full name shown in the interface.")] = "",
 ) -> None:
     """Create an account with a role over a unit and everything below it."""
-    with _session() as session:
+    with database_session() as session:
         user = users.create_user(
             session,
             actor=None,
@@ -119,7 +65,7 @@ def users_list(
     """List every account with its grants."""
     table = Table("username", "name", "active", "grants")
     rows = []
-    with _session() as session:
+    with database_session() as session:
         for user in session.scalars(select(User).order_by(User.username)):
             grants = [{"role": g.role, "unit": g.unit.code} for g in user.grants]
             rows.append(
@@ -143,7 +89,7 @@ def users_list(
 
 
 def _set_active(username: str, active: bool) -> None:
-    with _session() as session:
+    with database_session() as session:
         users.set_active(
             session, actor=None, user=users.find_by_username(session, username), active=active
         )
@@ -166,7 +112,7 @@ def users_enable(username: str) -> None:
 def users_ensure_admin() -> None:
     """Create the first administrator if there is no account yet, and print how to sign in."""
     settings = get_settings()
-    with _session() as session:
+    with database_session() as session:
         created = users.ensure_first_admin(
             session, username=settings.admin_username, password=settings.admin_password
         )
@@ -190,7 +136,7 @@ def units_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the units directly under a parent (the provinces, by default)."""
-    with _session() as session:
+    with database_session() as session:
         top = units.find_by_code(session, parent)
         query = select(OrgUnit).where(OrgUnit.parent_id == top.id).order_by(OrgUnit.code)
         rows = [{"code": u.code, "name": u.name, "kind": u.kind} for u in session.scalars(query)]
@@ -211,7 +157,7 @@ def units_add(
     kind: Annotated[str, typer.Option(help=f"One of: {', '.join(OTHER_KINDS)}.")],
 ) -> None:
     """Add a non-territorial unit (board, Fatherland Front, labour federation) under a parent."""
-    with _session() as session:
+    with database_session() as session:
         unit = units.create_unit(
             session,
             actor=None,
