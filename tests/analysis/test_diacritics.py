@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from duluan.analysis.diacritics import DiacriticsModel, evaluate, strip_marks
+from duluan.analysis.diacritics import DiacriticsModel, evaluate
 
 TRAINING = [
     "Giá xăng tăng quá, người dân than khó.",
@@ -20,10 +20,6 @@ def model() -> DiacriticsModel:
     trained = DiacriticsModel(version="test")
     trained.learn(TRAINING)
     return trained
-
-
-def test_strip_marks_keeps_case_and_letters() -> None:
-    assert strip_marks("Giá Xăng ĐẮT, đường") == "Gia Xang DAT, duong"
 
 
 @pytest.mark.parametrize(

@@ -24,3 +24,12 @@ def test_precomposed_and_decomposed_forms_fold_alike() -> None:
 
     word = "Nghệ An"
     assert fold(unicodedata.normalize("NFD", word)) == fold(unicodedata.normalize("NFC", word))
+
+
+def test_strip_marks_keeps_case_and_length() -> None:
+    from duluan.text.fold import strip_marks
+
+    assert strip_marks("Giá Xăng ĐẮT, đường Nguyễn Huệ") == "Gia Xang DAT, duong Nguyen Hue"
+    text = "Ủy ban nhân dân xã Bát Xát"
+    assert len(strip_marks(text)) == len(text)
+    assert strip_marks("Café naïve 北京") == "Cafe naive 北京"

@@ -19,20 +19,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from duluan.text.fold import fold
+from duluan.text.fold import fold, strip_marks
 
 FORMAT = "duluan-diacritics/1"
 _SEGMENT_BREAK = re.compile(r"[.!?;:\n()\[\]\"“”…]")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 _LAMBDA = 0.85  # weight of the bigram estimate against the unigram one
-
-
-def strip_marks(text: str) -> str:
-    """The text as typed without diacritics, case kept (`Giá Xăng` → `Gia Xang`)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
 
 
 def _has_marks(token: str) -> bool:

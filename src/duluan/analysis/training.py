@@ -92,7 +92,9 @@ def _held_out(text: str) -> bool:
     return hashlib.sha256(text.encode()).digest()[0] < 26  # about one in ten
 
 
-def train(task: str, data: Dataset, out: Path, *, source: str) -> registry.ModelCard:
+def train(
+    task: str, data: Dataset, out: Path, *, source: str, licence: str = "that of its training data"
+) -> registry.ModelCard:
     """Fit a model for `task`, score it on the held-out tenth, write it and its card to `out`."""
     if task not in registry.TASKS:
         raise BadInput("errors.task_invalid", task=task, tasks=", ".join(registry.TASKS))
@@ -115,7 +117,7 @@ def train(task: str, data: Dataset, out: Path, *, source: str) -> registry.Model
         version=version,
         created=datetime.now(UTC).date().isoformat(),
         training_data=f"{source}: {len(fit)} texts",
-        licence="same as its training data",
+        licence=licence,
         metrics=metrics,
         evaluated_on=f"held-out tenth of {source} ({len(test)} texts, never trained on)",
     )

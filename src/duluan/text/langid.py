@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from duluan.text.fold import strip_marks
 from duluan.text.syllables import FOLDED_SYLLABLES, is_vietnamese_syllable
 
 Lang = Literal["vi", "en", "other"]
@@ -46,21 +47,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Letters only Vietnamese uses among the Latin-script languages seen here.
 _VI_ONLY = frozenset("ăđơưĩũ") | frozenset(chr(code) for code in range(0x1EA0, 0x1EFA))
 
-
-def _fold_table() -> dict[int, str]:
-    """Latin letters with marks → bare letter, for folding a whole text with str.translate."""
-    table: dict[int, str] = {ord("đ"): "d"}
-    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        bare = "".join(
-            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
-        )
-        if bare != char and len(bare) == 1 and bare.isascii():
-            table[code] = bare
-    return table
-
-
-_FOLD = _fold_table()
 
 # The most frequent English words (function words, then common words of news and comments).
 _ENGLISH = frozenset(
@@ -200,7 +186,7 @@ def _votes(token: str) -> tuple[float, float, float]:
         ord(char) >= 0x0250 and not 0x1E00 <= ord(char) <= 0x1EFF for char in token
     ):
         return 0.0, 0.0, _non_latin_weight(token)
-    folded = token.translate(_FOLD)
+    folded = strip_marks(token)
     if folded in _NEUTRAL:
         return 0.0, 0.0, 0.0
     if folded != token:
