@@ -475,3 +475,8 @@ def test_megabyte_of_one_letter_collapses() -> None:
     assert normalise("a" * MEGABYTE) == "a"
     assert normalise("k" * MEGABYTE) == "kk"
     assert squeeze_repeats("quá" + "a" * MEGABYTE) == "quá"
+
+
+def test_short_capital_abbreviations_keep_their_repeated_letters() -> None:
+    assert normalise("làm CCCD ở đâu, TTTM mới mở") == "làm CCCD ở đâu, TTTM mới mở"
+    assert normalise("QUÁAAA ĐẸPPPP HAYYYY") == "QUÁ ĐẸP HAY"  # marks or vowels: a shout

@@ -10,8 +10,8 @@ from duluan.text.syllables import (
 )
 
 REAL_SYLLABLES = """
-nghiêng khuỷu quyết giường người được gì gìn giữa giếng quốc quả quý quỳnh khuya huých thuở
-kỳ kẻ ghế nghe nghĩ ca cô gà ngà ngủ xoong ngoặc khoẻ khỏe hoá hóa hoạch thuyền chuyện
+nghiêng khuỷu quyết quên quệt giường người được gì gìn giữa giếng quốc quả quý quỳnh khuya huých
+thuở kỳ kẻ ghế nghe nghĩ ca cô gà ngà ngủ xoong ngoặc khoẻ khỏe hoá hóa hoạch thuyền chuyện
 nguyễn trường việt nam hà nội huế đà nẵng lào cai đắk lắk ỉa yêu yên ý uy oai ước ườn
 tiếng đẹp nhất không những phường thành phố chính phủ xã hội dân luật huyện tỉnh buýt
 """.split()

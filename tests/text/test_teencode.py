@@ -151,3 +151,7 @@ def test_megabyte_input() -> None:
     assert result.count("không biết như thế nào") == 25_000
     assert expand_teencode("k" * 1_000_000) == "k" * 1_000_000
     assert expand_teencode("ko " * 300_000) == "không " * 300_000
+
+
+def test_placeholders_of_masked_numbers_are_not_expanded() -> None:
+    assert expand_teencode("liên hệ [SĐT] để làm [CCCD] ko") == "liên hệ [SĐT] để làm [CCCD] không"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from duluan.text.fold import fold
 
 MAX_PHRASE = 4
-_SPLIT = re.compile(r"[^\w\s]|\d|_")
+_SPLIT = re.compile(r":[a-z_]+:|[^\w\s]|\d|_")  # emoji tokens (`:angry:`) are not words
 _STOP = frozenset(
     fold(word)
     for word in """

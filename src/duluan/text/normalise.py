@@ -66,6 +66,8 @@ _TONE_CANDIDATE = re.compile(
     rf"(?<![^\W\d_\u0300-\u036f])[^\W\d_]*?"
     rf"(?:[{_TONED_VOWELS}][{_VOWELS}]|[{_VOWELS}][{_TONED_VOWELS}])[^\W\d_]*(?![\u0300-\u036f])"
 )
+_ACRONYM_MAX = 6
+_ACRONYM_CONSONANTS = frozenset("BCDFGHJKLMNPQRSTVWXZ")
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _BANG_RUN = re.compile(r"[!?]{2,}")
 _DOT_RUN = re.compile(r"[.…]{3,}|[.…]?…[.…]?")
@@ -293,6 +295,21 @@ def _squeeze_letters(text: str) -> str:
     return "".join(pieces)
 
 
+def _in_acronym(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a run of one consonant in a short capital word without marks.
+
+    `CCCD`, `TTTM` are abbreviations; `QUÁAAA`, `ĐẸPPPP`, `HAYYYY` are shouts.
+    """
+    if text[start] not in _ACRONYM_CONSONANTS:
+        return False
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    word = text[start:end]
+    return len(word) <= _ACRONYM_MAX and word.isascii() and word.isupper()
+
+
 def _collapse_run(text: str, start: int, end: int) -> str:
     run = text[start:end]
     if end < len(text) and unicodedata.combining(text[end]):
@@ -302,6 +319,8 @@ def _collapse_run(text: str, start: int, end: int) -> str:
     )
     if whole_word and run[0] in _ROMAN_LETTERS and run == run[0] * len(run):
         return run
+    if _in_acronym(text, start, end):
+        return run  # `CCCD`, `TTTM`: capitals in a short word are an abbreviation, not a shout
     if whole_word and run[0].translate(_FOLD_TABLE) not in _ASCII_VOWELS:
         return run[:2]
     return next((char for char in run if char in _MARKED_LETTERS), run[0])

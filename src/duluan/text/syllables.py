@@ -76,7 +76,7 @@ a ach ai an ang anh ao at ay
 ăm ăn ăng ăt
 ân âng ât ây
 e en eo et
-ê êch ênh
+ê êch ên ênh êt
 y ych ynh yt yu yên yêt
 i ơ ôc
 """.split()

@@ -119,6 +119,9 @@ def _expansion(match: re.Match[str]) -> str:
     expansion = TEENCODE.get(token.lower())
     if expansion is None:  # matched through Unicode case folding (`ſ`, `K`): leave it
         return token
+    text, start, end = match.string, match.start(), match.end()
+    if text[start - 1 : start] == "[" and text[end : end + 1] == "]":
+        return token  # a placeholder such as `[SĐT]` from PII masking stays as it is
     if token.islower() or any(char.isupper() for char in expansion):
         return expansion
     if token.isupper() and len(token) > 1 and " " not in expansion:
