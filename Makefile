@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 VENDOR := src/duluan/web/static/vendor
 PG     := bash scripts/test-postgres.sh
 
-.PHONY: setup venv assets run test lint bench clean
+.PHONY: setup venv assets run test lint bench models clean
 
 setup: venv assets
 
@@ -55,6 +55,10 @@ lint: venv
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# Retrain the shipped text models from the project's own corpus (corpus/, MIT).
+models: venv
+	$(BIN)/python scripts/train_default_models.py
 
 clean:
 	-@$(PG) stop 2>/dev/null

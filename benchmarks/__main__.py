@@ -1,18 +1,20 @@
-"""Run every benchmark listed in BENCHMARKS (`make bench` or `python -m benchmarks`)."""
+"""Run the benchmarks: `make bench` (all) or `python -m benchmarks NAME` (one)."""
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 # Module names under benchmarks/, each with a main() that prints its figure and how to repeat it.
-BENCHMARKS: tuple[str, ...] = ()
+BENCHMARKS: tuple[str, ...] = ("nlp",)
 
 
 def main() -> None:
-    if not BENCHMARKS:
-        print("no benchmarks yet: they arrive with the features that have speed targets")
-        return
-    for name in BENCHMARKS:
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark {unknown[0]!r}; one of: {', '.join(BENCHMARKS)}")
+    for name in chosen:
         importlib.import_module(f"benchmarks.{name}").main()
 
 

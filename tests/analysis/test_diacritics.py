@@ -66,3 +66,12 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
         handle.write('{"format": "something-else"}')
     with pytest.raises(ValueError, match="not a duluan-diacritics"):
         DiacriticsModel.load(path)
+
+
+def test_only_text_typed_without_marks_needs_restoring() -> None:
+    from duluan.analysis.diacritics import needs_restoring
+
+    assert needs_restoring("gia xang tang qua")
+    assert needs_restoring("mn oi hnay gia xang tang qua, cảm on")  # one marked in nine
+    assert not needs_restoring("Giá xăng tăng quá, dân khổ")
+    assert not needs_restoring("") and not needs_restoring("123 !!!")

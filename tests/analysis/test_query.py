@@ -65,3 +65,12 @@ def test_html_and_sql_are_just_words() -> None:
     assert matches("script", "<script>alert(1)</script>")
     assert matches("DROP TABLE users;--", "drop the table of users")
     assert not matches('"drop table"', "drop the table")
+
+
+def test_anchors_are_words_a_match_cannot_do_without() -> None:
+    from duluan.analysis.query import anchors
+
+    assert anchors(parse('"giá xăng" OR điện')) == {"gia", "dien"}
+    assert anchors(parse("xăng tăng")) == {"xang"}
+    assert anchors(parse("NOT xăng")) is None and anchors(parse("nhung*")) is None
+    assert anchors(parse("xăng OR nhung*")) is None

@@ -1,7 +1,7 @@
 """A linear text classifier: logistic regression over binary features, with a pure-Python scorer.
 
-Training uses scikit-learn; prediction needs nothing but the stored weights, so a model loads in
-milliseconds and scores a short comment in tens of microseconds on one core.
+Training uses scikit-learn; prediction needs only the stored weights and numpy, so a model
+loads in a fraction of a second and scores a short comment in tens of microseconds.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from duluan.analysis.features import features
 
@@ -32,10 +34,19 @@ class LinearModel:
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
 
+    def __post_init__(self) -> None:
+        # One row per feature: a prediction sums the rows of the features it finds.
+        self._row = {name: i for i, name in enumerate(self.weights)}
+        self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
+            len(self.weights), len(self.labels)
+        )
+
     def predict(self, text: str) -> Prediction:
-        present = [self.weights[f] for f in features(text) if f in self.weights]
-        scale = 1 / math.sqrt(len(present)) if present else 0.0
-        logits = [b + scale * sum(w[k] for w in present) for k, b in enumerate(self.intercept)]
+        rows = [i for i in map(self._row.get, features(text)) if i is not None]
+        logits = list(self.intercept)
+        if rows:  # features are scaled by 1/sqrt(count), as in training
+            sums = (self._matrix[rows].sum(axis=0) / math.sqrt(len(rows))).tolist()
+            logits = [b + v for b, v in zip(logits, sums, strict=True)]
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)
@@ -67,7 +78,6 @@ def train(
     texts: Sequence[str], labels: Sequence[str], *, min_count: int = 2, c: float = 4.0
 ) -> LinearModel:
     """Fit multinomial logistic regression on the binary features of `texts`."""
-    import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 

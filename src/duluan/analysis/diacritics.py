@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 
 from duluan.text.fold import fold, strip_marks
@@ -29,6 +30,16 @@ _LAMBDA = 0.85  # weight of the bigram estimate against the unigram one
 
 def _has_marks(token: str) -> bool:
     return strip_marks(token) != token
+
+
+def needs_restoring(text: str) -> bool:
+    """Whether `text` was typed without diacritics: fewer than one syllable in five has marks.
+
+    Vietnamese written with diacritics has marks on most syllables; such text is left as typed.
+    """
+    syllables = _SYLLABLE.findall(text)
+    marked = sum(1 for s in syllables if _has_marks(s))
+    return bool(syllables) and marked * 5 < len(syllables)
 
 
 def _segments(text: str) -> Iterator[list[re.Match[str]]]:
@@ -57,6 +68,10 @@ class DiacriticsModel:
     bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
     candidates: dict[str, list[str]] = field(default_factory=dict)
     total: int = 0
+    _unigram: dict[str, float] = field(default_factory=dict, repr=False)
+    _backoff: dict[str, float] = field(default_factory=dict, repr=False)
+    _unknown: float = field(default=0.0, repr=False)
+    _option_cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def learn(self, sentences: Iterable[str]) -> None:
         """Count forms and bigrams in text that carries diacritics."""
@@ -74,34 +89,55 @@ class DiacriticsModel:
         for form, _ in self.forms.most_common():
             by_key[fold(form)].append(form)
         self.candidates = dict(by_key)
+        self._unigram = {f: math.log((n + 0.1) / (self.total + 1)) for f, n in self.forms.items()}
+        self._backoff = {f: math.log(1 - _LAMBDA) + p for f, p in self._unigram.items()}
+        self._unknown = math.log(0.1 / (self.total + 1))
+        self._option_cache.clear()
 
     def _log_p(self, previous: str | None, form: str) -> float:
+        if previous is None:
+            return self._unigram.get(form, self._unknown)
+        together = self.bigrams.get((previous, form), 0)
+        if not together:
+            table = self._backoff if previous in self.forms else self._unigram
+            return table.get(form, self._unknown)
         unigram = (self.forms[form] + 0.1) / (self.total + 1)
-        if previous is None or not self.forms[previous]:
-            return math.log(unigram)
-        bigram = self.bigrams[(previous, form)] / self.forms[previous]
+        bigram = together / self.forms[previous]
         return math.log(_LAMBDA * bigram + (1 - _LAMBDA) * unigram)
 
     def _options(self, typed: str) -> list[str]:
-        if _has_marks(typed):
-            return [typed.lower()]
-        return self.candidates.get(typed.lower(), [typed.lower()])[:12]
+        """The forms a typed syllable may stand for (itself if typed with marks), cached."""
+        found = self._option_cache.get(typed)
+        if found is None:
+            lower = typed.lower()
+            found = [lower] if _has_marks(typed) else self.candidates.get(lower, [lower])[:12]
+            if len(self._option_cache) > 200_000:
+                self._option_cache.clear()
+            self._option_cache[typed] = found
+        return found
 
-    def _decode(self, typed: list[str]) -> list[str]:
-        """Viterbi over the candidate forms of each typed syllable."""
-        best: dict[str, tuple[float, list[str]]] = {
-            f: (self._log_p(None, f), [f]) for f in self._options(typed[0])
-        }
-        for word in typed[1:]:
-            step: dict[str, tuple[float, list[str]]] = {}
-            for form in self._options(word):
-                score, path = max(
-                    ((s + self._log_p(prev, form), p) for prev, (s, p) in best.items()),
-                    key=lambda item: item[0],
+    def _decode(self, options: list[list[str]]) -> list[str]:
+        """Viterbi over the candidate forms of each typed syllable, with back-pointers."""
+        if all(len(choices) == 1 for choices in options):
+            return [choices[0] for choices in options]  # nothing to decide
+        scores = {form: self._log_p(None, form) for form in options[0]}
+        back: list[dict[str, str]] = []
+        for choices in options[1:]:
+            step: dict[str, float] = {}
+            pointers: dict[str, str] = {}
+            for form in choices:
+                prev, score = max(
+                    ((p, s + self._log_p(p, form)) for p, s in scores.items()), key=itemgetter(1)
                 )
-                step[form] = (score, [*path, form])
-            best = step
-        return max(best.values(), key=lambda item: item[0])[1]
+                step[form], pointers[form] = score, prev
+            scores = step
+            back.append(pointers)
+        form = max(scores, key=scores.__getitem__)
+        path = [form]
+        for pointers in reversed(back):
+            form = pointers[form]
+            path.append(form)
+        return path[::-1]
 
     def restore(self, text: str) -> str:
         """`text` with diacritics restored where they are missing; everything else unchanged."""
@@ -110,7 +146,7 @@ class DiacriticsModel:
         for segment in _segments(text):
             if not segment:
                 continue
-            forms = self._decode([m.group() for m in segment])
+            forms = self._decode([self._options(m.group()) for m in segment])
             for match, form in zip(segment, forms, strict=True):
                 pieces += [text[cursor : match.start()], _with_case(form, match.group())]
                 cursor = match.end()

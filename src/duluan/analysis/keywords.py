@@ -3,16 +3,17 @@
 Vietnamese words are one to four syllables written apart. Candidates are the 1–3-syllable
 n-grams inside runs of syllables between stop words and punctuation; two-syllable ones (the
 commonest word length) weigh most. Phrases are counted by their folded form, so `gia xang` and
-`giá xăng` are one phrase, shown in its most frequent spelling.
+`giá xăng` are one phrase, shown as first written (restore diacritics first for the best form).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
-from duluan.text.fold import fold
+from duluan.text.fold import fold, strip_marks
 
 MAX_PHRASE = 4
 _SPLIT = re.compile(r":[a-z_]+:|[^\w\s]|\d|_")  # emoji tokens (`:angry:`) are not words
@@ -29,17 +30,23 @@ _STOP = frozenset(
 _WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}
 
 
-def _ngrams(text: str) -> list[tuple[str, ...]]:
-    """1–3-syllable n-grams of the runs of non-stop syllables, lower-cased as written."""
-    found: list[tuple[str, ...]] = []
-    for chunk in _SPLIT.split(text.lower()):
-        run: list[str] = []
-        for syllable in [*chunk.split(), ""]:
-            if syllable and len(syllable) > 1 and fold(syllable) not in _STOP:
-                run.append(syllable)
+def _ngrams(text: str) -> list[tuple[str, str]]:
+    """(written, folded) 1–3-syllable n-grams of the runs of non-stop syllables."""
+    found: list[tuple[str, str]] = []
+    lower = unicodedata.normalize("NFC", text.lower())
+    # strip_marks keeps the length of NFC text, so both split at the same places
+    for chunk, folded_chunk in zip(
+        _SPLIT.split(lower), _SPLIT.split(strip_marks(lower)), strict=True
+    ):
+        run: list[tuple[str, str]] = []
+        for syllable, folded in zip([*chunk.split(), ""], [*folded_chunk.split(), ""], strict=True):
+            if len(syllable) > 1 and folded not in _STOP:
+                run.append((syllable, folded))
                 continue
             for size in _WEIGHT:
-                found.extend(tuple(run[i : i + size]) for i in range(len(run) - size + 1))
+                for i in range(len(run) - size + 1):
+                    gram = run[i : i + size]
+                    found.append((" ".join(w for w, _ in gram), " ".join(f for _, f in gram)))
             run = []
     return found
 
@@ -47,13 +54,10 @@ def _ngrams(text: str) -> list[tuple[str, ...]]:
 def keywords(texts: str | Iterable[str], limit: int = 5) -> list[str]:
     """The `limit` best phrases of one text or of several texts together, best first."""
     grams = _ngrams(texts) if isinstance(texts, str) else [g for t in texts for g in _ngrams(t)]
-    counts: Counter[str] = Counter()
-    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for gram in grams:
-        written = " ".join(gram)
-        key = fold(written)
-        counts[key] += 1
-        spellings[key][written] += 1
+    counts: Counter[str] = Counter(key for _, key in grams)
+    spellings: dict[str, str] = {}
+    for written, key in grams:
+        spellings.setdefault(key, written)
     ranked = sorted(counts, key=lambda k: (-counts[k] * _WEIGHT[k.count(" ") + 1], k))
     chosen: list[str] = []
     for key in ranked:
@@ -61,4 +65,4 @@ def keywords(texts: str | Iterable[str], limit: int = 5) -> list[str]:
             chosen.append(key)
         if len(chosen) == limit:
             break
-    return [spellings[key].most_common(1)[0][0] for key in chosen]
+    return [spellings[key] for key in chosen]

@@ -53,9 +53,9 @@ class Term:
     def matches(self, text: Text) -> bool:
         if self.prefix:
             return any(word.startswith(self.words[0]) for word in text.word_set)
-        if len(self.words) == 1:
-            return self.words[0] in text.word_set
-        return f" {' '.join(self.words)} " in text.padded
+        if self.words[0] not in text.word_set:
+            return False  # cheap set test first; most texts lack the first word of a phrase
+        return len(self.words) == 1 or f" {' '.join(self.words)} " in text.padded
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,27 @@ class AnyOf:
 
 
 Node = Term | Not | AllOf | AnyOf
+
+
+def anchors(node: Node) -> frozenset[str] | None:
+    """Words of which a matching text must contain at least one; None when that cannot be said.
+
+    Lets a caller skip most queries with one set test instead of walking their tree.
+    """
+    if isinstance(node, Term):
+        return None if node.prefix else frozenset(node.words[:1])
+    if isinstance(node, AnyOf):
+        union: set[str] = set()
+        for operand in node.operands:
+            part = anchors(operand)
+            if part is None:
+                return None
+            union |= part
+        return frozenset(union)
+    if isinstance(node, AllOf):
+        known = [p for p in map(anchors, node.operands) if p is not None]
+        return min(known, key=len) if known else None
+    return None
 
 
 def _tokens(query: str) -> list[str]:

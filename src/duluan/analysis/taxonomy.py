@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from duluan.analysis.query import Node, Text, parse
+from duluan.analysis.query import Node, Text, anchors, parse
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,18 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
 
 
 @cache
-def _compiled(topics: tuple[Topic, ...]) -> tuple[tuple[str, Node], ...]:
-    return tuple((topic.code, parse(topic.query)) for topic in topics)
+def _compiled(
+    topics: tuple[Topic, ...],
+) -> tuple[tuple[str, Node, frozenset[str] | None], ...]:
+    return tuple((t.code, node := parse(t.query), anchors(node)) for t in topics)
 
 
 def classify(text: str, topics: Sequence[Topic] = DEFAULT_TOPICS) -> list[str]:
     """Codes of the topics whose query matches `text`; `["other"]` when none does."""
     prepared = Text.of(text)
-    found = [code for code, node in _compiled(tuple(topics)) if node.matches(prepared)]
+    found = [
+        code
+        for code, node, needed in _compiled(tuple(topics))
+        if (needed is None or not needed.isdisjoint(prepared.word_set)) and node.matches(prepared)
+    ]
     return found or ["other"]
