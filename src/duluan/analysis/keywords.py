@@ -9,11 +9,11 @@ commonest word length) weigh most. Phrases are counted by their folded form, so 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
-from duluan.text.fold import fold, strip_marks
+from duluan.text.fold import fold
 
 MAX_PHRASE = 4
 _SPLIT = re.compile(r":[a-z_]+:|[^\w\s]|\d|_")  # emoji tokens (`:angry:`) are not words
@@ -30,16 +30,18 @@ _STOP = frozenset(
 _WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}
 
 
+@lru_cache(maxsize=100_000)
+def _fold_syllable(syllable: str) -> str:
+    return fold(syllable)
+
+
 def _ngrams(text: str) -> list[tuple[str, str]]:
     """(written, folded) 1–3-syllable n-grams of the runs of non-stop syllables."""
     found: list[tuple[str, str]] = []
-    lower = unicodedata.normalize("NFC", text.lower())
-    # strip_marks keeps the length of NFC text, so both split at the same places
-    for chunk, folded_chunk in zip(
-        _SPLIT.split(lower), _SPLIT.split(strip_marks(lower)), strict=True
-    ):
+    for chunk in _SPLIT.split(text.lower()):
         run: list[tuple[str, str]] = []
-        for syllable, folded in zip([*chunk.split(), ""], [*folded_chunk.split(), ""], strict=True):
+        for syllable in [*chunk.split(), ""]:
+            folded = _fold_syllable(syllable)
             if len(syllable) > 1 and folded not in _STOP:
                 run.append((syllable, folded))
                 continue

@@ -133,7 +133,11 @@ def analyze_file(source: Path, target: Path, *, progress: bool = False) -> FileS
             if record is None:
                 summary.skipped.append((number, reason))
                 continue
-            record.update(analyzer.analyze(record["text"]))
+            try:
+                record.update(analyzer.analyze(record["text"]))
+            except Exception as exc:  # a boundary: one bad text must not stop the file
+                summary.skipped.append((number, f"analysis failed: {type(exc).__name__}: {exc}"))
+                continue
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             summary.written += 1
     return summary
