@@ -105,3 +105,10 @@ def test_report_scores() -> None:
     assert abs(report["macro_f1"] - (2 / 3 + 0.8) / 2) < 1e-12
     with pytest.raises(ValueError, match="differ in length"):
         classification_report(["a"], [])
+
+
+def test_a_damaged_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json.gz"
+    path.write_bytes(b"not gzip at all")
+    with pytest.raises(ValueError, match="broken.json.gz is not a readable duluan-linear/1 model"):
+        LinearModel.load(path)

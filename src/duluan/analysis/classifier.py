@@ -6,8 +6,6 @@ loads in a fraction of a second and scores a short comment in tens of microsecon
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from duluan.analysis import artifact
 from duluan.analysis.features import features
 
 FORMAT = "duluan-linear/1"
@@ -56,20 +55,15 @@ class LinearModel:
 
     def save(self, path: Path) -> None:
         payload = {
-            "format": FORMAT,
             "labels": list(self.labels),
             "intercept": list(self.intercept),
             "weights": {f: [round(x, 5) for x in w] for f, w in self.weights.items()},
         }
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, sort_keys=True)
+        artifact.write(path, FORMAT, payload)
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            payload = json.load(handle)
-        if payload.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a {FORMAT} model")
+        payload = artifact.read(path, FORMAT)
         weights = {f: tuple(w) for f, w in payload["weights"].items()}
         return cls(tuple(payload["labels"]), tuple(payload["intercept"]), weights)
 

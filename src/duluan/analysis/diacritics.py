@@ -8,8 +8,6 @@ Syllables typed with marks are kept as typed; unknown syllables are left alone.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 import unicodedata
@@ -20,6 +18,7 @@ from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 
+from duluan.analysis import artifact
 from duluan.text.fold import fold, strip_marks
 
 FORMAT = "duluan-diacritics/1"
@@ -155,20 +154,15 @@ class DiacriticsModel:
 
     def save(self, path: Path) -> None:
         payload = {
-            "format": FORMAT,
             "version": self.version,
             "forms": dict(self.forms),
             "bigrams": [[a, b, n] for (a, b), n in self.bigrams.items()],
         }
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
+        artifact.write(path, FORMAT, payload)
 
     @classmethod
     def load(cls, path: Path) -> DiacriticsModel:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            payload = json.load(handle)
-        if payload.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a {FORMAT} model")
+        payload = artifact.read(path, FORMAT)
         model = cls(version=payload["version"])
         model.forms = Counter(payload["forms"])
         model.bigrams = Counter({(a, b): n for a, b, n in payload["bigrams"]})
