@@ -1,0 +1,158 @@
+"""The default topic taxonomy of DESIGN.md §5, each topic defined by a query (analysis.query).
+
+These are the starting definitions a deployment edits; the queries are written for recall on
+public comments and news, with and without diacritics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from duluan.analysis.query import Node, Text, anchors, parse
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    name_vi: str
+    name_en: str
+    query: str
+
+
+DEFAULT_TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "party_building",
+        "Xây dựng Đảng, công tác cán bộ, đại hội",
+        "Party building and cadres",
+        '"đại hội đảng" OR "công tác cán bộ" OR "xây dựng đảng" OR "đảng viên" OR "cấp ủy" '
+        'OR "bí thư" OR "kỷ luật đảng" OR "nhân sự đại hội" OR "bổ nhiệm cán bộ"',
+    ),
+    Topic(
+        "apparatus_restructuring",
+        "Sắp xếp tổ chức bộ máy, sáp nhập đơn vị hành chính",
+        "Restructuring the apparatus, merging administrative units",
+        '"sáp nhập" OR "sắp xếp bộ máy" OR "tinh gọn bộ máy" OR "tinh giản biên chế" '
+        'OR "sắp xếp đơn vị hành chính" OR "chính quyền hai cấp" OR "chính quyền 2 cấp" '
+        'OR "bỏ cấp huyện" OR "nghỉ hưu trước tuổi" OR "tinh gọn"',
+    ),
+    Topic(
+        "economy_livelihood",
+        "Kinh tế, việc làm, thu nhập, giá cả",
+        "Economy, jobs, income, prices",
+        '"giá xăng" OR "giá điện" OR "giá cả" OR "việc làm" OR "thất nghiệp" OR "thu nhập" '
+        'OR "lạm phát" OR "tiền lương" OR "tăng lương" OR "mất việc" OR "giá vàng" OR "lãi suất" '
+        'OR "kinh doanh" OR "giá thịt" OR "giá lúa" OR "tiểu thương" OR "tăng giá"',
+    ),
+    Topic(
+        "science_digital",
+        "Khoa học công nghệ, chuyển đổi số",
+        "Science, technology, digital",
+        '"chuyển đổi số" OR "công nghệ" OR "trí tuệ nhân tạo" OR AI OR VNeID OR "dịch vụ công '
+        'trực tuyến" OR "dữ liệu số" OR "khoa học" OR "internet" OR "5G"',
+    ),
+    Topic(
+        "land_projects",
+        "Đất đai, giải phóng mặt bằng, dự án",
+        "Land, clearance, projects",
+        '"đất đai" OR "giải phóng mặt bằng" OR GPMB OR "đền bù" OR "bồi thường" OR "thu hồi đất" '
+        'OR "tái định cư" OR "sổ đỏ" OR "quy hoạch" OR "dự án treo" OR "lấn chiếm đất" '
+        'OR "giá đất" OR "tranh chấp đất"',
+    ),
+    Topic(
+        "environment",
+        "Môi trường, ô nhiễm",
+        "Environment, pollution",
+        '"ô nhiễm" OR "môi trường" OR "rác thải" OR "nước thải" OR "khói bụi" OR "bụi mịn" '
+        'OR "xả thải" OR "chất lượng không khí" OR "phá rừng" OR "cá chết"',
+    ),
+    Topic(
+        "disaster_epidemic",
+        "Thiên tai, dịch bệnh",
+        "Disasters and epidemics",
+        'bão OR "lũ lụt" OR "lũ quét" OR "sạt lở" OR "ngập lụt" OR "hạn hán" OR "xâm nhập mặn" '
+        'OR "động đất" OR "dịch bệnh" OR "sốt xuất huyết" OR "dịch tả" OR "cúm" OR covid',
+    ),
+    Topic(
+        "traffic_safety",
+        "Giao thông, trật tự an toàn giao thông",
+        "Traffic and road safety",
+        '"tai nạn giao thông" OR "ùn tắc" OR "kẹt xe" OR "tắc đường" OR CSGT OR "nồng độ cồn" '
+        'OR "phạt nguội" OR "giao thông" OR "cao tốc" OR "biển số"',
+    ),
+    Topic(
+        "healthcare",
+        "Y tế",
+        "Healthcare",
+        '"bệnh viện" OR "y tế" OR "bảo hiểm y tế" OR BHYT OR "thuốc men" OR "thiếu thuốc" '
+        'OR "khám chữa bệnh" OR "bác sĩ" OR "trạm y tế" OR "viện phí"',
+    ),
+    Topic(
+        "education",
+        "Giáo dục",
+        "Education",
+        '"giáo dục" OR "học sinh" OR "giáo viên" OR "học phí" OR "thi tốt nghiệp" '
+        'OR "sách giáo khoa" OR "trường học" OR "dạy thêm" OR "tuyển sinh" OR "sinh viên"',
+    ),
+    Topic(
+        "public_order",
+        "An ninh trật tự, tội phạm",
+        "Public order and crime",
+        '"an ninh trật tự" OR "tội phạm" OR "trộm cắp" OR "cướp giật" OR "lừa đảo" OR "ma túy" '
+        'OR "cờ bạc" OR "tín dụng đen" OR "khởi tố" OR "bắt giữ" OR "đánh nhau" OR "gây rối"',
+    ),
+    Topic(
+        "corruption",
+        "Tham nhũng, tiêu cực",
+        "Corruption and misconduct",
+        '"tham nhũng" OR "tiêu cực" OR "hối lộ" OR "nhận hối lộ" OR "lợi ích nhóm" OR "chạy chức" '
+        'OR "tham ô" OR "lãng phí" OR "sai phạm" OR "vòi vĩnh" OR "bôi trơn"',
+    ),
+    Topic(
+        "sovereignty_foreign",
+        "Chủ quyền biển đảo, đối ngoại",
+        "Sovereignty and foreign affairs",
+        '"chủ quyền" OR "biển đông" OR "hoàng sa" OR "trường sa" OR "biển đảo" OR "đối ngoại" '
+        'OR "ngoại giao" OR "đường lưỡi bò" OR "tàu cá" OR "hợp tác quốc tế"',
+    ),
+    Topic(
+        "culture_customs",
+        "Văn hóa, đời sống, phong tục",
+        "Culture, daily life, customs",
+        '"văn hóa" OR "lễ hội" OR "phong tục" OR "di tích" OR "mê tín" OR "đám cưới" OR "đám tang" '
+        'OR "tín ngưỡng" OR "nếp sống" OR "du lịch"',
+    ),
+    Topic(
+        "social_welfare",
+        "An sinh xã hội, chế độ chính sách",
+        "Social welfare and benefits",
+        '"an sinh xã hội" OR "bảo hiểm xã hội" OR BHXH OR "lương hưu" OR "trợ cấp" OR "hộ nghèo" '
+        'OR "người có công" OR "chế độ chính sách" OR "nhà ở xã hội" OR "hỗ trợ người dân"',
+    ),
+    Topic(
+        "political_events",
+        "Sự kiện chính trị, ngày lễ lớn",
+        "Political events and holidays",
+        '"quốc khánh" OR "bầu cử" OR "kỳ họp quốc hội" OR "quốc hội" OR "đại biểu quốc hội" '
+        'OR "ngày lễ" OR "kỷ niệm" OR "diễu binh" OR "30/4" OR "2/9"',
+    ),
+)
+
+
+@cache
+def _compiled(
+    topics: tuple[Topic, ...],
+) -> tuple[tuple[str, Node, frozenset[str] | None], ...]:
+    return tuple((t.code, node := parse(t.query), anchors(node)) for t in topics)
+
+
+def classify(text: str, topics: Sequence[Topic] = DEFAULT_TOPICS) -> list[str]:
+    """Codes of the topics whose query matches `text`; `["other"]` when none does."""
+    prepared = Text.of(text)
+    found = [
+        code
+        for code, node, needed in _compiled(tuple(topics))
+        if (needed is None or not needed.isdisjoint(prepared.word_set)) and node.matches(prepared)
+    ]
+    return found or ["other"]

@@ -1,0 +1,39 @@
+"""The `duluan` command line (Typer). Entry point only: commands parse and call services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from duluan.cli.admin import db_app, units_app, users_app
+from duluan.cli.common import group
+from duluan.cli.nlp import analyze, nlp_app
+from duluan.settings import get_settings
+
+app = group("duluan: Vietnamese-first platform for public-opinion research.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(units_app, name="units")
+app.add_typer(nlp_app, name="nlp")
+app.command()(analyze)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default DULUAN_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default DULUAN_PORT).")
+    ] = None,
+) -> None:
+    """Start the web application (embedded SQLite unless DULUAN_DATABASE_URL says otherwise)."""
+    import uvicorn
+
+    from duluan.web.app import create_app
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"duluan: http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)

@@ -1,0 +1,1 @@
+"""Collaborator network: roster, coverage, field reports, deadlines, petitions (issue 8)."""

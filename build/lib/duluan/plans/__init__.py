@@ -1,0 +1,1 @@
+"""Plans, tasks with lead and coordinating units, and scorecards (issue 9)."""

@@ -1,0 +1,1 @@
+"""Surveys: questionnaires (XLSForm), collection, weighting, estimates (issues 6–7)."""

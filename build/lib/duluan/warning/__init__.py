@@ -1,0 +1,1 @@
+"""Early warning: burst detectors, emerging topics, alerts, hotspot cases (issue 5)."""

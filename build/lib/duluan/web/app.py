@@ -1,0 +1,139 @@
+"""The application factory: middleware, error pages, routers, and the deny-by-default check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute
+
+from duluan import __version__
+from duluan.db.engine import create_db_engine, session_factory
+from duluan.errors import DuluanError, NotAuthenticated
+from duluan.i18n import translate
+from duluan.settings import Settings, get_settings
+from duluan.web.csrf import csrf_guard
+from duluan.web.deps import declared_action, locale_of
+from duluan.web.limits import BodySizeLimit
+from duluan.web.render import error_text, render
+from duluan.web.routes import account, admin, api, health, login, shell, units
+
+STATIC_DIR = Path(__file__).parent / "static"
+ROUTERS = (
+    health.router,
+    login.router,
+    shell.router,
+    units.router,
+    admin.router,
+    account.router,
+    api.router,
+)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": code, "message": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+async def _on_domain_error(request: Request, exc: DuluanError) -> Response:
+    if isinstance(exc, NotAuthenticated) and not _wants_json(request):
+        target = request.url.path if request.method == "GET" else "/"
+        if request.method == "GET" and request.url.query:
+            target = f"{target}?{request.url.query}"
+        return RedirectResponse(f"/login?next={quote(target)}&reason={exc.key}", status_code=303)
+    message = error_text(request, exc)
+    return _error_response(request, exc.status, exc.code, message)
+
+
+async def _on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    key = {404: "errors.page_not_found", 405: "errors.method_not_allowed"}.get(exc.status_code)
+    message = translate(key, locale_of(request)) if key else str(exc.detail)
+    return _error_response(request, exc.status_code, "http_error", message)
+
+
+async def _on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+    message = translate("errors.request_invalid", locale_of(request), fields=fields)
+    return _error_response(request, 400, "bad_input", message)
+
+
+def api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every endpoint, including those of included routers (newer FastAPI nests them)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            yield from api_routes(nested.routes)
+
+
+def check_every_route_declares_an_action(app: FastAPI) -> None:
+    """Deny by default: a route that declares neither an action nor `public` stops the app."""
+    missing = [r.path for r in api_routes(app.routes) if declared_action(r.dependant) is None]
+    if missing:
+        raise RuntimeError(f"routes without a declared action: {', '.join(missing)}")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="duluan",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_guard)],
+        exception_handlers={
+            DuluanError: _on_domain_error,
+            StarletteHTTPException: _on_http_error,
+            RequestValidationError: _on_validation_error,
+        },
+    )
+    engine = create_db_engine(settings.effective_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="duluan_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    check_every_route_declares_an_action(app)
+    return app

@@ -1,0 +1,44 @@
+"""CSRF protection: one random token per session, required on unsafe requests with cookies."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+
+from duluan.errors import CsrfFailed
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+
+def token_for(request: Request) -> str:
+    """The session's token, created on first use; templates put it in every form."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def csrf_guard(request: Request) -> None:
+    """App-wide dependency: unsafe requests authenticated by cookie must echo the session token.
+
+    Requests carrying an API token in the Authorization header are not cookie-authenticated, so a
+    forged cross-site request cannot carry one; they are exempt.
+    """
+    if request.method in SAFE_METHODS or request.headers.get("authorization", "").startswith(
+        "Bearer "
+    ):
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get(HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        raise CsrfFailed("errors.csrf_failed")

@@ -1,0 +1,67 @@
+"""Page rendering: Jinja2 templates with the translator, the actor, CSRF token and navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from duluan import __version__
+from duluan.auth.permissions import Actor
+from duluan.errors import DuluanError
+from duluan.i18n import translate
+from duluan.web import csrf, navigation
+from duluan.web.deps import locale_of
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+DISPLAY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+templates = Jinja2Templates(directory=TEMPLATE_DIR)
+
+
+def _local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    return value.astimezone(DISPLAY_ZONE).strftime(fmt) if value else "—"
+
+
+def _number(value: int, locale: str) -> str:
+    text = f"{value:,}"
+    return text.replace(",", ".") if locale == "vi" else text
+
+
+templates.env.filters["local_time"] = _local_time
+
+
+def error_text(request: Request, error: DuluanError) -> str:
+    """The message of a domain error in the request's language."""
+    return translate(error.key, locale_of(request), **error.params)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """The page `template` in the request's locale, with everything the layout needs."""
+    locale = locale_of(request)
+    actor: Actor | None = getattr(request.state, "actor", None)
+
+    def t(key: str, **params: object) -> str:
+        return translate(key, locale, **params)
+
+    base = {
+        "t": t,
+        "locale": locale,
+        "actor": actor,
+        "csrf_token": csrf.token_for(request),
+        "pillars": [s for s in navigation.PILLARS if actor and actor.may(s.action)],
+        "admin_sections": [s for s in navigation.ADMIN if actor and actor.may(s.action)],
+        "current_path": request.url.path,
+        "version": __version__,
+        "number": lambda value: _number(value, locale),
+    }
+    return templates.TemplateResponse(
+        request, template, {**base, **(context or {})}, status_code=status
+    )
