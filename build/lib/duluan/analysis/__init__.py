@@ -1,1 +1,0 @@
-"""Enrichment of collected text: language, sentiment, topics, places, roll-ups (issues 3–5)."""

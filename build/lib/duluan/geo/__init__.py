@@ -1,1 +1,0 @@
-"""Places: the 2025 administrative map (34 provinces, 3,321 communes) and, later, legacy names."""

@@ -1,1 +1,0 @@
-"""Media and social listening: sources, connectors, fetch, extract, dedup, store (issue 4)."""

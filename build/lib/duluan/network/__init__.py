@@ -1,1 +1,0 @@
-"""Collaborator network: roster, coverage, field reports, deadlines, petitions (issue 8)."""

@@ -1,1 +1,0 @@
-"""Plans, tasks with lead and coordinating units, and scorecards (issue 9)."""

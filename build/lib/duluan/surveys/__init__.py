@@ -1,1 +1,0 @@
-"""Surveys: questionnaires (XLSForm), collection, weighting, estimates (issues 6–7)."""

@@ -1,1 +1,0 @@
-"""Early warning: burst detectors, emerging topics, alerts, hotspot cases (issue 5)."""

@@ -1,1 +1,0 @@
-"""The web entry point: FastAPI app, routes, templates, static assets (sole FastAPI user)."""

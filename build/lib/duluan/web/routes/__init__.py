@@ -1,1 +1,0 @@
-"""One module per area of the site; each route declares its action (see duluan.web.deps)."""
