@@ -112,3 +112,19 @@ def test_a_damaged_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
     path.write_bytes(b"not gzip at all")
     with pytest.raises(ValueError, match="broken.json.gz is not a readable duluan-linear/1 model"):
         LinearModel.load(path)
+
+
+def test_cached_word_rows_give_the_same_scores_as_the_plain_features(model: LinearModel) -> None:
+    import math
+
+    text = "cán bộ nhiệt tình nhưng thủ tục rườm rà, chán quá!"
+    present = [model.weights[f] for f in features(text) if f in model.weights]
+    logits = [
+        b + sum(w[k] for w in present) / math.sqrt(len(present))
+        for k, b in enumerate(model.intercept)
+    ]
+    total = sum(math.exp(v) for v in logits)
+    expected = {label: math.exp(v) / total for label, v in zip(model.labels, logits, strict=True)}
+    for _ in range(2):  # the second time from the cache
+        got = model.predict(text).probabilities
+        assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from duluan.analysis import artifact
-from duluan.analysis.features import features
+from duluan.analysis.features import features, pair_features, word_features, words
 
 FORMAT = "duluan-linear/1"
 
@@ -39,9 +39,23 @@ class LinearModel:
         self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
             len(self.weights), len(self.labels)
         )
+        self._rows_cache: dict[str, frozenset[int]] = {}
+
+    def _word_rows(self, word: str) -> frozenset[int]:
+        """Rows of the features a word brings alone, cached: words repeat across texts."""
+        found = self._rows_cache.get(word)
+        if found is None:
+            found = frozenset(i for i in map(self._row.get, word_features(word)) if i is not None)
+            if len(self._rows_cache) > 200_000:
+                self._rows_cache.clear()
+            self._rows_cache[word] = found
+        return found
 
     def predict(self, text: str) -> Prediction:
-        rows = [i for i in map(self._row.get, features(text)) if i is not None]
+        written = words(text)
+        found = set().union(*map(self._word_rows, written))
+        found.update(i for i in map(self._row.get, pair_features(written)) if i is not None)
+        rows = sorted(found)
         logits = list(self.intercept)
         if rows:  # features are scaled by 1/sqrt(count), as in training
             sums = (self._matrix[rows].sum(axis=0) / math.sqrt(len(rows))).tolist()

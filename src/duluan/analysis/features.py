@@ -15,17 +15,29 @@ from duluan.text.fold import fold
 _WORD = re.compile(r"[^\W_]+|[!?]")  # words, and the punctuation that carries tone
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of `text` as written, with `!` and `?` as words."""
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=100_000)
+def word_features(word: str) -> frozenset[str]:
+    """The features one word brings alone: itself, its folded form, its character n-grams."""
+    folded = _fold_word(word)
+    return frozenset({f"w:{word}", f"f:{folded}"}) | _char_grams(folded)
+
+
+def pair_features(written: list[str]) -> set[str]:
+    """The features of neighbouring words: written pairs and folded pairs."""
+    found = {f"b:{a} {b}" for a, b in pairwise(written)}
+    found.update(f"g:{_fold_word(a)} {_fold_word(b)}" for a, b in pairwise(written))
+    return found
+
+
 def features(text: str) -> set[str]:
     """The set of feature names present in `text` (binary features)."""
-    written = _WORD.findall(text.lower())
-    folded = [_fold_word(w) for w in written]
-    found = {f"w:{w}" for w in written}
-    found.update(f"b:{a} {b}" for a, b in pairwise(written))
-    found.update(f"f:{w}" for w in folded)
-    found.update(f"g:{a} {b}" for a, b in pairwise(folded))
-    for word in folded:
-        found.update(_char_grams(word))
-    return found
+    written = words(text)
+    return pair_features(written).union(*map(word_features, written))
 
 
 @lru_cache(maxsize=100_000)
