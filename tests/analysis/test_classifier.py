@@ -110,7 +110,7 @@ def test_report_scores() -> None:
 def test_a_damaged_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
     path = tmp_path / "broken.json.gz"
     path.write_bytes(b"not gzip at all")
-    with pytest.raises(ValueError, match="broken.json.gz is not a readable duluan-linear/1 model"):
+    with pytest.raises(ValueError, match=r"broken\.json\.gz is not a readable duluan-linear/1"):
         LinearModel.load(path)
 
 
