@@ -2,10 +2,10 @@
 
     .venv/bin/python scripts/train_default_models.py      (or: make models)
 
-Writes src/duluan/analysis/models/{sentiment,diacritics}/ with their data cards. The sentiment
-model learns from the labelled JSONL files; the diacritics model from every text and lexicon
-line. `corpus/diacritics_eval.txt` is never trained on: it is the held-out test of the
-diacritics card. Each card also records the scores on a held-out tenth of its training data.
+Writes src/duluan/analysis/models/{sentiment,topics,diacritics}/ with their data cards. The
+sentiment and topic models learn from the labelled JSONL files; the diacritics model from every
+text and lexicon line. `corpus/diacritics_eval.txt` is never trained on: it is the held-out test
+of the diacritics card. Each card also records the scores on a held-out tenth of its data.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ LICENCE = "MIT, as the rest of duluan"
 SOURCE = "duluan's own corpus (corpus/, written by the project, MIT)"
 
 
-def _labelled() -> training.Dataset:
+def _labelled(field: str = "sentiment") -> training.Dataset:
     data = training.Dataset([], [], [])
     for path in sorted(CORPUS.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             data.texts.append(record["text"])
-            data.labels.append(record["sentiment"])
+            data.labels.append(record[field])
     return data
 
 
@@ -46,6 +46,9 @@ def _plain_texts() -> training.Dataset:
 def main() -> None:
     sentiment_dir, diacritics_dir = registry.shipped("sentiment"), registry.shipped("diacritics")
     training.train("sentiment", _labelled(), sentiment_dir, source=SOURCE, licence=LICENCE)
+    training.train(
+        "topics", _labelled("topic"), registry.shipped("topics"), source=SOURCE, licence=LICENCE
+    )
     card = training.train(
         "diacritics", _plain_texts(), diacritics_dir, source=SOURCE, licence=LICENCE
     )

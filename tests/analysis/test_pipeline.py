@@ -5,8 +5,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from duluan.analysis.pipeline import default_analyzer
+from duluan.analysis.pipeline import TOPIC_THRESHOLD, default_analyzer
 from duluan.analysis.registry import TASKS, ModelCard, shipped
+from duluan.analysis.taxonomy import classify
 from duluan.cli import app
 
 INPUT = [
@@ -22,10 +23,10 @@ INPUT = [
 
 
 def test_every_shipped_model_has_a_data_card() -> None:
-    for task in ("sentiment", "diacritics"):
+    for task in ("sentiment", "topics", "diacritics"):
         card = ModelCard.load(shipped(task))
         assert card.task == task and card.version and card.metrics and "MIT" in card.licence
-    assert set(TASKS) >= {"sentiment", "diacritics"}
+    assert set(TASKS) == {"sentiment", "topics", "diacritics"}
 
 
 def test_one_text_gets_every_field() -> None:
@@ -54,6 +55,15 @@ def test_places_old_and_new_with_offsets_into_the_normalised_text() -> None:
     assert (place["province_code"], result["province_code"]) == ("15", "15")
     old = default_analyzer().analyze(INPUT[4]["text"])
     assert old["province_code"] == "15"  # Yên Bái merged into Lào Cai in 2025
+
+
+def test_the_trained_topic_model_adds_what_the_queries_miss() -> None:
+    analyzer = default_analyzer()
+    text = "Thầy cô dạy tận tình, các em tiến bộ rõ rệt sau học kỳ"
+    assert classify(text) == ["other"]  # no query word of education in it
+    guess = analyzer.topic_model.predict(text)
+    assert guess.label == "education" and guess.score >= TOPIC_THRESHOLD
+    assert analyzer.analyze(text)["topics"] == ["education"]
 
 
 def test_english_is_not_restored() -> None:

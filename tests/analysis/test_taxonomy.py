@@ -82,3 +82,11 @@ def test_a_deployment_can_define_its_own_topics() -> None:
     own = [Topic("flood_lc", "Lũ ở Lào Cai", "Floods in Lào Cai", '"lũ" AND "lào cai"')]
     assert classify("Lũ quét ở Lào Cai", own) == ["flood_lc"]
     assert classify("Lũ ở Yên Bái", own) == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Cô giáo chấm bài công bằng, lớp ai cũng quý", "cai nay bao nhieu tien vay", "cụm dân cư mới"],
+)
+def test_folded_look_alikes_do_not_trigger_topics(text: str) -> None:
+    assert classify(text) == ["other"]
