@@ -53,8 +53,12 @@ class LinearModel:
 
     def predict(self, text: str) -> Prediction:
         written = words(text)
+        return self.predict_parts(written, pair_features(written))
+
+    def predict_parts(self, written: list[str], pairs: set[str]) -> Prediction:
+        """`predict` from a text's words and pair features, when several models read one text."""
         found = set().union(*map(self._word_rows, written))
-        found.update(i for i in map(self._row.get, pair_features(written)) if i is not None)
+        found.update(i for i in map(self._row.get, pairs) if i is not None)
         rows = sorted(found)
         logits = list(self.intercept)
         if rows:  # features are scaled by 1/sqrt(count), as in training

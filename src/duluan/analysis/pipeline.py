@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from duluan.analysis import registry
-from duluan.analysis.classifier import LinearModel
+from duluan.analysis.classifier import LinearModel, Prediction
 from duluan.analysis.diacritics import DiacriticsModel, needs_restoring
+from duluan.analysis.features import pair_features, words
 from duluan.analysis.keywords import keywords
 from duluan.analysis.taxonomy import DEFAULT_TOPICS, Topic, classify
 from duluan.errors import BadInput
@@ -54,10 +55,9 @@ class Analyzer:
         }
         return cls(sentiment, diacritics, topic_model, versions)
 
-    def _topics(self, text: str) -> list[str]:
-        """Topics whose query matches, plus the trained model's topic when it is sure enough."""
+    def _topics(self, text: str, guess: Prediction) -> list[str]:
+        """Topics whose query matches, plus the trained model's `guess` when it is sure enough."""
         found = [code for code in classify(text, self.topics) if code != "other"]
-        guess = self.topic_model.predict(text)
         known = {topic.code for topic in self.topics}
         if guess.score >= TOPIC_THRESHOLD and guess.label in known and guess.label not in found:
             found.append(guess.label)
@@ -72,14 +72,17 @@ class Analyzer:
             restored = expand_teencode(masked.text)
             if needs_restoring(masked.text):  # judged before teencode adds marked words
                 restored = self.diacritics.restore(restored)
-        tone = self.sentiment.predict(restored)
+        written = words(restored)
+        pairs = pair_features(written)
+        tone = self.sentiment.predict_parts(written, pairs)
+        topic_guess = self.topic_model.predict_parts(written, pairs)
         places = find_places(masked.text)
         return {
             "lang": language,
             "text_normalized": masked.text,
             "text_restored": restored,
             "sentiment": {"label": tone.label, "score": round(tone.score, 4)},
-            "topics": self._topics(restored),
+            "topics": self._topics(restored, topic_guess),
             "places": [
                 {
                     "mention": p.mention,
