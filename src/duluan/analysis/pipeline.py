@@ -29,7 +29,7 @@ from duluan.text.teencode import expand_teencode
 
 MAX_TEXT = 100_000  # characters analysed per text; longer texts are cut, and say so
 # The trained topic model adds its topic when at least this sure; on its held-out data that
-# threshold gave precision 0.87 (see its card), far above the keyword queries alone.
+# threshold gave precision 0.83 on 69 % of texts, far above the keyword queries alone.
 TOPIC_THRESHOLD = 0.5
 
 
