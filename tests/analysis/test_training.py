@@ -131,3 +131,15 @@ def test_cli_refuses_unknown_tasks_and_missing_models(tmp_path: Path) -> None:
         ],
     )
     assert no_model.exit_code == 2 and "not a model folder" in no_model.output
+
+
+def test_one_label_is_refused_before_training(tmp_path: Path) -> None:
+    data = _jsonl(
+        tmp_path / "d.jsonl", [{"text": f"tốt {i}", "label": "positive"} for i in range(5)]
+    )
+    result = CliRunner().invoke(
+        app,
+        ["nlp", "train", "--task", "sentiment", "--data", str(data), "--out", str(tmp_path / "m")],
+    )
+    assert result.exit_code == 2 and "chỉ có một nhãn (positive)" in result.output
+    assert not (tmp_path / "m").exists()

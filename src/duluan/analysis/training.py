@@ -98,6 +98,8 @@ def train(
     """Fit a model for `task`, score it on the held-out tenth, write it and its card to `out`."""
     if task not in registry.TASKS:
         raise BadInput("errors.task_invalid", task=task, tasks=", ".join(registry.TASKS))
+    if task != "diacritics" and len(set(data.labels)) < 2:
+        raise BadInput("errors.dataset_one_label", labels=", ".join(sorted(set(data.labels))))
     fit = [i for i, t in enumerate(data.texts) if not _held_out(t)]
     test = [i for i, t in enumerate(data.texts) if _held_out(t)]
     out.mkdir(parents=True, exist_ok=True)

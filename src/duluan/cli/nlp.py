@@ -47,7 +47,10 @@ def nlp_train(
 ) -> None:
     """Train a model, score it on a held-out tenth of the data, write it with its data card."""
     dataset = _read(task, data, label_field)
-    card = training.train(task, dataset, out, source=data.name)
+    try:
+        card = training.train(task, dataset, out, source=data.name)
+    except DuluanError as exc:
+        raise fail_with(exc) from None
     typer.echo(json.dumps({"version": card.version, "metrics": card.metrics}, ensure_ascii=False))
 
 
