@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from itertools import pairwise
 
-from duluan.text.fold import fold
+from duluan.text.fold import fold_word
 
 _WORD = re.compile(r"[^\W_]+|[!?]")  # words, and the punctuation that carries tone
 
@@ -23,14 +23,14 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=100_000)
 def word_features(word: str) -> frozenset[str]:
     """The features one word brings alone: itself, its folded form, its character n-grams."""
-    folded = _fold_word(word)
+    folded = fold_word(word)
     return frozenset({f"w:{word}", f"f:{folded}"}) | _char_grams(folded)
 
 
 def pair_features(written: list[str]) -> set[str]:
     """The features of neighbouring words: written pairs and folded pairs."""
     found = {f"b:{a} {b}" for a, b in pairwise(written)}
-    found.update(f"g:{_fold_word(a)} {_fold_word(b)}" for a, b in pairwise(written))
+    found.update(f"g:{fold_word(a)} {fold_word(b)}" for a, b in pairwise(written))
     return found
 
 
@@ -38,11 +38,6 @@ def features(text: str) -> set[str]:
     """The set of feature names present in `text` (binary features)."""
     written = words(text)
     return pair_features(written).union(*map(word_features, written))
-
-
-@lru_cache(maxsize=100_000)
-def _fold_word(word: str) -> str:
-    return fold(word)
 
 
 @lru_cache(maxsize=100_000)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
-from duluan.text.fold import fold
+from duluan.text.fold import fold, fold_word
 
 MAX_PHRASE = 4
 _SPLIT = re.compile(r":[a-z_]+:|[^\w\s]|\d|_")  # emoji tokens (`:angry:`) are not words
@@ -30,18 +29,13 @@ _STOP = frozenset(
 _WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}
 
 
-@lru_cache(maxsize=100_000)
-def _fold_syllable(syllable: str) -> str:
-    return fold(syllable)
-
-
 def _ngrams(text: str) -> list[tuple[str, str]]:
     """(written, folded) 1–3-syllable n-grams of the runs of non-stop syllables."""
     found: list[tuple[str, str]] = []
     for chunk in _SPLIT.split(text.lower()):
         run: list[tuple[str, str]] = []
         for syllable in [*chunk.split(), ""]:
-            folded = _fold_syllable(syllable)
+            folded = fold_word(syllable)
             if len(syllable) > 1 and folded not in _STOP:
                 run.append((syllable, folded))
                 continue

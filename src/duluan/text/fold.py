@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def _table() -> dict[int, str | None]:
@@ -31,3 +32,9 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, tone and vowel marks removed, `đ` → `d`, whitespace collapsed."""
     return " ".join(strip_marks(text).lower().split())
+
+
+@lru_cache(maxsize=100_000)
+def fold_word(word: str) -> str:
+    """`fold` for one word, remembered: words repeat across texts, whole texts rarely do."""
+    return fold(word)
