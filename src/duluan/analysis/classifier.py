@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,43 +35,12 @@ class LinearModel:
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
 
-    def __post_init__(self) -> None:
-        # One row per feature: a prediction sums the rows of the features it finds.
-        self._row = {name: i for i, name in enumerate(self.weights)}
-        self._matrix = np.array(list(self.weights.values()), dtype=np.float64).reshape(
-            len(self.weights), len(self.labels)
-        )
-        self._rows_cache: dict[str, frozenset[int]] = {}
-
-    def _word_rows(self, word: str) -> frozenset[int]:
-        """Rows of the features a word brings alone, cached: words repeat across texts."""
-        found = self._rows_cache.get(word)
-        if found is None:
-            found = frozenset(i for i in map(self._row.get, word_features(word)) if i is not None)
-            if len(self._rows_cache) > 200_000:
-                self._rows_cache.clear()
-            self._rows_cache[word] = found
-        return found
+    @cached_property
+    def _scorer(self) -> Scorer:
+        return Scorer((self,))
 
     def predict(self, text: str) -> Prediction:
-        written = words(text)
-        return self.predict_parts(written, pair_features(written))
-
-    def predict_parts(self, written: list[str], pairs: set[str]) -> Prediction:
-        """`predict` from a text's words and pair features, when several models read one text."""
-        found = set().union(*map(self._word_rows, written))
-        found.update(i for i in map(self._row.get, pairs) if i is not None)
-        rows = sorted(found)
-        logits = list(self.intercept)
-        if rows:  # features are scaled by 1/sqrt(count), as in training
-            sums = (self._matrix[rows].sum(axis=0) / math.sqrt(len(rows))).tolist()
-            logits = [b + v for b, v in zip(logits, sums, strict=True)]
-        top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
-        total = sum(exps)
-        probabilities = {label: e / total for label, e in zip(self.labels, exps, strict=True)}
-        label = max(probabilities, key=probabilities.__getitem__)
-        return Prediction(label, probabilities[label], probabilities)
+        return self._scorer.predict([text])[0][0]
 
     def save(self, path: Path) -> None:
         payload = {
@@ -156,3 +126,82 @@ def train(
         if float(np.abs(coef[:, j]).max()) >= 1e-4
     }
     return LinearModel(tuple(classes), tuple(float(x) for x in intercept), weights)
+
+
+class Scorer:
+    """Several linear models scoring a batch of texts together, with one sparse product.
+
+    The models' weights sit side by side in one matrix over the union of their features, with
+    one extra column per model marking the features that model knows: a text's row of features
+    times that matrix gives every model's sums and its own feature count (for the 1/sqrt(count)
+    scaling of training) at once. Feature rows are cached per word, since words repeat.
+    """
+
+    def __init__(self, models: Sequence[LinearModel]) -> None:
+        self.models = tuple(models)
+        names = sorted(set().union(*(m.weights for m in self.models)))
+        self._row = {name: i for i, name in enumerate(names)}
+        widths = [len(m.labels) for m in self.models]
+        self._starts = np.cumsum([0, *widths]).tolist()
+        counts_at = self._starts[-1]
+        matrix = np.zeros((len(names), counts_at + len(self.models)), dtype=np.float32)
+        for k, model in enumerate(self.models):
+            rows = [self._row[name] for name in model.weights]
+            start, stop = self._starts[k], self._starts[k + 1]
+            matrix[rows, start:stop] = np.array(list(model.weights.values()), dtype=np.float32)
+            matrix[rows, counts_at + k] = 1.0
+        self._matrix = matrix
+        self._word_cache: dict[str, tuple[int, ...]] = {}
+
+    def _word_rows(self, word: str) -> tuple[int, ...]:
+        found = self._word_cache.get(word)
+        if found is None:
+            found = tuple(i for i in map(self._row.get, word_features(word)) if i is not None)
+            if len(self._word_cache) > 200_000:
+                self._word_cache.clear()
+            self._word_cache[word] = found
+        return found
+
+    def rows(self, written: list[str], pairs: set[str]) -> set[int]:
+        """The feature rows present in a text, from its words and its pair features."""
+        found = {i for i in map(self._row.get, pairs) if i is not None}
+        for word in written:
+            found.update(self._word_rows(word))
+        return found
+
+    def predict(self, texts: Sequence[str]) -> list[list[Prediction]]:
+        """For each text, one prediction per model (in the order the models were given)."""
+        parts = []
+        for text in texts:
+            written = words(text)
+            parts.append(self.rows(written, pair_features(written)))
+        return self.predict_rows(parts)
+
+    def predict_rows(self, texts: Sequence[set[int]]) -> list[list[Prediction]]:
+        """`predict` from each text's feature rows (see `rows`)."""
+        from scipy.sparse import csr_matrix
+
+        indptr = np.cumsum([0, *map(len, texts)])
+        indices = np.fromiter((i for rows in texts for i in rows), dtype=np.int64, count=indptr[-1])
+        present = csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), indices, indptr),
+            shape=(len(texts), len(self._row)),
+        )
+        totals = np.asarray(present @ self._matrix, dtype=np.float64)
+        counts_at = self._starts[-1]
+        results: list[list[Prediction]] = [[] for _ in texts]
+        for k, model in enumerate(self.models):
+            start, stop = self._starts[k], self._starts[k + 1]
+            scale = 1 / np.sqrt(np.maximum(totals[:, counts_at + k : counts_at + k + 1], 1.0))
+            logits = totals[:, start:stop] * scale + np.array(model.intercept)
+            logits -= logits.max(axis=1, keepdims=True)
+            probabilities = np.exp(logits)
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+            for result, row in zip(results, probabilities.tolist(), strict=True):
+                best = max(range(len(row)), key=row.__getitem__)
+                result.append(
+                    Prediction(
+                        model.labels[best], row[best], dict(zip(model.labels, row, strict=True))
+                    )
+                )
+        return results

@@ -24,6 +24,7 @@ from duluan.text.fold import fold, strip_marks
 FORMAT = "duluan-diacritics/1"
 _SEGMENT_BREAK = re.compile(r"[.!?;:\n()\[\]\"“”…]")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
+_MARKED_SYLLABLE = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")  # with a non-ASCII letter
 _LAMBDA = 0.85  # weight of the bigram estimate against the unigram one
 
 
@@ -36,9 +37,9 @@ def needs_restoring(text: str) -> bool:
 
     Vietnamese written with diacritics has marks on most syllables; such text is left as typed.
     """
-    syllables = _SYLLABLE.findall(text)
-    marked = sum(1 for s in syllables if _has_marks(s))
-    return bool(syllables) and marked * 5 < len(syllables)
+    syllables = len(_SYLLABLE.findall(text))
+    marked = len(_MARKED_SYLLABLE.findall(text))
+    return bool(syllables) and marked * 5 < syllables
 
 
 def _segments(text: str) -> Iterator[list[re.Match[str]]]:

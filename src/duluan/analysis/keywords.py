@@ -9,13 +9,13 @@ commonest word length) weigh most. Phrases are counted by their folded form, so 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from duluan.text.fold import fold, fold_word
 
-MAX_PHRASE = 4
-_SPLIT = re.compile(r":[a-z_]+:|[^\w\s]|\d|_")  # emoji tokens (`:angry:`) are not words
+# A syllable of two letters or more (captured), or one other mark: an emoji token, a digit,
+# punctuation or a lone letter, each of which ends a run of syllables.
+_TOKEN = re.compile(r":[a-z_]+:|([^\W\d_]{2,})|\S")
 _STOP = frozenset(
     fold(word)
     for word in """
@@ -26,39 +26,57 @@ _STOP = frozenset(
     từ vào vậy về vì với vừa xuống em ông cô chú ta tao mày ừ ok à vâng dạ thật nhiều ít
     """.split()
 )
-_WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}
+_WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}  # by syllables: two-syllable words are the commonest
+
+Phrase = tuple[str, ...]  # folded syllables
 
 
-def _ngrams(text: str) -> list[tuple[str, str]]:
-    """(written, folded) 1–3-syllable n-grams of the runs of non-stop syllables."""
-    found: list[tuple[str, str]] = []
-    for chunk in _SPLIT.split(text.lower()):
-        run: list[tuple[str, str]] = []
-        for syllable in [*chunk.split(), ""]:
-            folded = fold_word(syllable)
-            if len(syllable) > 1 and folded not in _STOP:
-                run.append((syllable, folded))
-                continue
-            for size in _WEIGHT:
-                for i in range(len(run) - size + 1):
-                    gram = run[i : i + size]
-                    found.append((" ".join(w for w, _ in gram), " ".join(f for _, f in gram)))
+def _runs(text: str) -> Iterator[list[str]]:
+    """The runs of non-stop syllables of `text`, lower-cased, as written."""
+    run: list[str] = []
+    for syllable in _TOKEN.findall(text.lower()):
+        if syllable and fold_word(syllable) not in _STOP:
+            run.append(syllable)
+        elif run:
+            yield run
             run = []
-    return found
+    if run:
+        yield run
+
+
+def _count(text: str, counts: dict[Phrase, int], spellings: dict[Phrase, list[str]]) -> None:
+    """Add the 1–3-syllable phrases inside the runs of `text` to `counts`, and the syllables of
+    each new phrase as written to `spellings`."""
+    for run in _runs(text):
+        folded = [fold_word(s) for s in run]
+        for size in _WEIGHT:
+            for i in range(len(run) - size + 1):
+                key = tuple(folded[i : i + size])
+                found = counts.get(key)
+                if found is None:
+                    counts[key] = 1
+                    spellings[key] = run[i : i + size]
+                else:
+                    counts[key] = found + 1
 
 
 def keywords(texts: str | Iterable[str], limit: int = 5) -> list[str]:
-    """The `limit` best phrases of one text or of several texts together, best first."""
-    grams = _ngrams(texts) if isinstance(texts, str) else [g for t in texts for g in _ngrams(t)]
-    counts: Counter[str] = Counter(key for _, key in grams)
-    spellings: dict[str, str] = {}
-    for written, key in grams:
-        spellings.setdefault(key, written)
-    ranked = sorted(counts, key=lambda k: (-counts[k] * _WEIGHT[k.count(" ") + 1], k))
-    chosen: list[str] = []
+    """The `limit` best phrases of one text or of several texts together, best first.
+
+    A phrase sharing a syllable with one already chosen is passed over, so the list does not
+    repeat itself.
+    """
+    counts: dict[Phrase, int] = {}
+    spellings: dict[Phrase, list[str]] = {}
+    for text in [texts] if isinstance(texts, str) else texts:
+        _count(text, counts, spellings)
+    ranked = sorted(counts, key=lambda k: (-counts[k] * _WEIGHT[len(k)], k))
+    chosen: list[Phrase] = []
+    used: set[str] = set()
     for key in ranked:
-        if not any(f" {key} " in f" {c} " or f" {c} " in f" {key} " for c in chosen):
+        if used.isdisjoint(key):
             chosen.append(key)
-        if len(chosen) == limit:
-            break
-    return [spellings[key] for key in chosen]
+            used.update(key)
+            if len(chosen) == limit:
+                break
+    return [" ".join(spellings[key]) for key in chosen]

@@ -78,8 +78,30 @@ class AllOf:
 class AnyOf:
     operands: tuple[Node, ...]
 
+    @cached_property
+    def _split(self) -> tuple[frozenset[str], dict[str, list[str]], tuple[Node, ...]]:
+        """Plain words, tested together with one set operation; phrases, by their first word
+        (padded as in `Text.padded`); and the other operands."""
+        plain: set[str] = set()
+        phrases: dict[str, list[str]] = {}
+        rest: list[Node] = []
+        for o in self.operands:
+            if isinstance(o, Term) and not o.prefix and len(o.words) == 1:
+                plain.add(o.words[0])
+            elif isinstance(o, Term) and not o.prefix:
+                phrases.setdefault(o.words[0], []).append(f" {' '.join(o.words)} ")
+            else:
+                rest.append(o)
+        return frozenset(plain), phrases, tuple(rest)
+
     def matches(self, text: Text) -> bool:
-        return any(o.matches(text) for o in self.operands)
+        plain, phrases, rest = self._split
+        if not plain.isdisjoint(text.word_set):
+            return True
+        for first in text.word_set.intersection(phrases):
+            if any(phrase in text.padded for phrase in phrases[first]):
+                return True
+        return any(o.matches(text) for o in rest)
 
 
 Node = Term | Not | AllOf | AnyOf

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 
 from duluan.analysis.query import Node, Text, anchors, parse
 
@@ -21,6 +21,16 @@ class Topic:
     name_vi: str
     name_en: str
     query: str
+
+    @cached_property
+    def node(self) -> Node:
+        """The parsed query (BadInput if it is malformed)."""
+        return parse(self.query)
+
+    @cached_property
+    def anchors(self) -> frozenset[str] | None:
+        """Words of which a matching text has at least one (see `query.anchors`)."""
+        return anchors(self.node)
 
 
 DEFAULT_TOPICS: tuple[Topic, ...] = (
@@ -144,19 +154,13 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
 )
 
 
-@cache
-def _compiled(
-    topics: tuple[Topic, ...],
-) -> tuple[tuple[str, Node, frozenset[str] | None], ...]:
-    return tuple((t.code, node := parse(t.query), anchors(node)) for t in topics)
-
-
 def classify(text: str, topics: Sequence[Topic] = DEFAULT_TOPICS) -> list[str]:
     """Codes of the topics whose query matches `text`; `["other"]` when none does."""
     prepared = Text.of(text)
     found = [
-        code
-        for code, node, needed in _compiled(tuple(topics))
-        if (needed is None or not needed.isdisjoint(prepared.word_set)) and node.matches(prepared)
+        topic.code
+        for topic in topics
+        if (topic.anchors is None or not topic.anchors.isdisjoint(prepared.word_set))
+        and topic.node.matches(prepared)
     ]
     return found or ["other"]

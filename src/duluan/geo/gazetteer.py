@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -252,14 +252,9 @@ class _Matcher:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.raws: list[str] = []
+        self._matches: list[re.Match[str]] = []
         self.folded: list[str] = []
         self._tokenise()
-        self.cased = any(raw[0].isupper() for raw in self.raws)
-        gaps = [text[end:start] for end, start in zip(self.ends, self.starts[1:], strict=False)]
-        self.gap_ok = [gap == " " or _JOIN_GAP.fullmatch(gap) is not None for gap in gaps]
         self.marks: dict[int, str] = {}
         self.index = _index()
         self.sensitive = False  # whether named provinces could change any outcome
@@ -275,21 +270,42 @@ class _Matcher:
             tags = [m.span() for m in _TAG.finditer(text)]
             starts = [start for start, _ in tags]
             matches = [m for m in matches if not _inside(m.start(), starts, tags)]
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
-        self.raws = [text[m.start() : m.end()] for m in matches]
+        self._matches = matches
         self.folded = [m.group() for m in matches]
         for k, folded in enumerate(self.folded):
             if not folded.isascii():  # combining marks (NFD) or letters outside the table
                 self.folded[k] = _fold_token(self.raws[k])
 
+    # Offsets and written forms are read only around candidate places: computed when asked.
+    @cached_property
+    def starts(self) -> list[int]:
+        return [m.start() for m in self._matches]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        return [m.end() for m in self._matches]
+
+    @cached_property
+    def raws(self) -> list[str]:
+        return [self.text[m.start() : m.end()] for m in self._matches]
+
+    @cached_property
+    def cased(self) -> bool:
+        """Whether the text uses capitals at all (if not, capitals cannot mark names)."""
+        return any(raw[0].isupper() for raw in self.raws)
+
     def gap(self, k: int) -> str:
         """The text between token k and token k+1."""
-        return self.text[self.ends[k] : self.starts[k + 1]]
+        return self.text[self._matches[k].end() : self._matches[k + 1].start()]
+
+    def gap_ok(self, k: int) -> bool:
+        """Whether tokens k and k+1 are joined: a space or a hyphen between them."""
+        gap = self.gap(k)
+        return gap == " " or _JOIN_GAP.fullmatch(gap) is not None
 
     def joined(self, i: int, n: int) -> bool:
         """Whether tokens i..i+n-1 are one run (spaces or a hyphen between them)."""
-        return all(self.gap_ok[i : i + n - 1])
+        return all(self.gap_ok(k) for k in range(i, i + n - 1))
 
     def mark(self, k: int) -> str:
         """The diacritics written on token k (empty for bare ASCII)."""
@@ -340,7 +356,7 @@ class _Matcher:
         return all(raw[0].isupper() or raw.isdigit() for raw in self.raws[i : i + n])
 
     def blocked_before(self, i: int) -> bool:
-        if i == 0 or not self.gap_ok[i - 1]:
+        if i == 0 or not self.gap_ok(i - 1):
             return False
         blockers = _words().blockers_before
         previous = self.folded[i - 1]
@@ -427,7 +443,7 @@ class _Matcher:
             while True:
                 if key in index:
                     hits.append((n, key))
-                if n == _MAX_NGRAM or i + n >= count or not self.gap_ok[i + n - 1]:
+                if n == _MAX_NGRAM or i + n >= count or not self.gap_ok(i + n - 1):
                     break
                 key = f"{key} {folded[i + n]}"
                 if key not in prefixes:

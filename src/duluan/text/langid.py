@@ -42,6 +42,8 @@ _NOISE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#][^\W_]\w*|\b\S+\.(?:com|vn|net|org|io)\b",
     re.IGNORECASE,
 )
+# A cheap test for the noise above, so that the slower removal runs only where it may find some.
+_MAYBE_NOISE = re.compile(r"[@#]|https?:|www\.|\.(?:com|vn|net|org|io)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # Letters only Vietnamese uses among the Latin-script languages seen here.
@@ -179,6 +181,9 @@ def _non_latin_weight(token: str) -> float:
     return 1.0
 
 
+_SILENT = (0.0, 0.0, 0.0)
+
+
 @lru_cache(maxsize=65536)
 def _votes(token: str) -> tuple[float, float, float]:
     """Votes (vi, en, other) of one lower-case NFC word."""
@@ -217,21 +222,19 @@ def _marked_votes(token: str, folded: str) -> tuple[float, float, float]:
 
 def _tally(text: str) -> tuple[float, float, float, int]:
     """Summed votes of the words of `text`, and how many words voted."""
-    words = _WORD.findall(_NOISE.sub(" ", text))
-    capitals = sum(1 for word in words if word[0].isupper())
-    discount_names = capitals * 2 < len(words)
-    vi = en = other = 0.0
-    count = 0
-    for position, word in enumerate(words):
-        votes = _votes(word.lower())
-        # In ordinary sentences capitalised words are mostly names (Ha Noi, Da Nang) that
-        # cross languages; halve them. Headlines in Title Case or CAPITALS keep full weight.
-        weight = 0.5 if discount_names and position and word[0].isupper() else 1.0
-        vi += weight * votes[0]
-        en += weight * votes[1]
-        other += weight * votes[2]
-        count += 1 if any(votes) else 0
-    return vi, en, other, count
+    words = _WORD.findall(_NOISE.sub(" ", text) if _MAYBE_NOISE.search(text) else text)
+    if not words:
+        return 0.0, 0.0, 0.0, 0
+    votes = [_votes(word.lower()) for word in words]
+    vi, en, other = (sum(column) for column in zip(*votes, strict=True))
+    # In ordinary sentences capitalised words are mostly names (Ha Noi, Da Nang) that cross
+    # languages; they count half. Headlines in Title Case or CAPITALS keep full weight.
+    names = [k for k in range(1, len(words)) if words[k][0].isupper()]
+    if names and (len(names) + words[0][0].isupper()) * 2 < len(words):
+        vi -= sum(votes[k][0] for k in names) / 2
+        en -= sum(votes[k][1] for k in names) / 2
+        other -= sum(votes[k][2] for k in names) / 2
+    return vi, en, other, len(votes) - votes.count(_SILENT)
 
 
 def identify(text: str) -> LangGuess:

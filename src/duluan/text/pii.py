@@ -139,6 +139,8 @@ def mask_pii(text: str) -> MaskResult:
       and plate numbers, and digit runs of a length no identifier has.
     """
     masked, emails = _EMAIL.subn(PLACEHOLDERS[EMAIL], text) if "@" in text else (text, 0)
+    if _DIGIT.search(masked) is None:  # the common case: no number to look at
+        return MaskResult(masked, MappingProxyType({EMAIL: emails} if emails else {}))
     masker = _Masker(masked)
     for token in _TOKEN.finditer(masked):
         if token.lastgroup == "run":
