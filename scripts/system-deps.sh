@@ -3,6 +3,7 @@
 #   postgresql       throwaway server for the PostgreSQL test run (scripts/test-postgres.sh)
 #   chromium         browser driven by Playwright in the browser tests
 #   fonts-noto-core  so Vietnamese text renders in screenshots
+#   redis-server     Celery broker for the job-runner tests (real Redis on loopback)
 set -euo pipefail
 
 installed() {
@@ -18,6 +19,9 @@ if ! installed chromium && [ ! -x /usr/bin/chromium ]; then
 fi
 if ! installed fonts-noto-core; then
     missing+=(fonts-noto-core)
+fi
+if ! installed redis-server && ! command -v redis-server >/dev/null; then
+    missing+=(redis-server)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

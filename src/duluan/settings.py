@@ -54,6 +54,27 @@ class Settings(BaseSettings):
     admin_password: str = Field(
         "", description="Password of the first administrator; empty means generate and print once."
     )
+    source_allowed_networks: str = Field(
+        "",
+        description="Private networks sources may point at (comma-separated CIDRs, e.g. "
+        "10.0.0.0/8); empty means public addresses only.",
+    )
+    fetch_timeout_seconds: float = Field(
+        20.0, gt=0, description="A fetch that takes longer than this fails (connect and read)."
+    )
+    fetch_max_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="Largest response read from a source, in bytes."
+    )
+    fetch_host_interval_seconds: float = Field(
+        1.0, ge=0, description="Least time between two requests to the same host."
+    )
+    fetch_user_agent: str = Field(
+        "duluan/0.1 (+public opinion research; respects robots.txt)",
+        description="User-Agent sent to sources (robots.txt rules for it are obeyed).",
+    )
+    redis_url: str = Field(
+        "", description="Redis URL of the Celery broker; empty means jobs run in-process."
+    )
 
     @model_validator(mode="after")
     def _require_a_real_secret(self) -> Settings:

@@ -25,6 +25,13 @@ AUDITED_ACTIONS = (
     "token.created",
     "token.revoked",
     "unit.created",
+    "source.created",
+    "source.disabled",
+    "source.enabled",
+    "documents.imported",
+    "documents.pushed",
+    "document.read",
+    "documents.searched",
 )
 
 

@@ -30,6 +30,15 @@ ACTIONS: dict[str, Action] = {
     "home.view": Action(_EVERYONE, "Open the home page and the platform shell."),
     "account.manage": Action(_EVERYONE, "Change one's own password, language and API tokens."),
     "listening.view": Action(_STAFF, "Read media and social listening pages."),
+    "documents.read": Action(_STAFF, "Read the text of a collected document (audited)."),
+    "sources.manage": Action(
+        frozenset({"admin", "analyst"}),
+        "Add, disable and collect sources; import posts from files.",
+    ),
+    "documents.push": Action(
+        frozenset({"admin", "analyst"}), "Send documents through the push API (API token)."
+    ),
+    "jobs.view": Action(_STAFF, "See background jobs and their progress."),
     "warning.view": Action(_STAFF, "Read early-warning alerts and hotspot cases."),
     "surveys.view": Action(_STAFF, "Read surveys and their results."),
     "surveys.collect": Action(

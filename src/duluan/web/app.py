@@ -24,7 +24,18 @@ from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
 from duluan.web.limits import BodySizeLimit
 from duluan.web.render import error_text, render
-from duluan.web.routes import account, admin, api, health, login, shell, units
+from duluan.web.routes import (
+    account,
+    admin,
+    api,
+    health,
+    listening,
+    login,
+    push,
+    shell,
+    sources,
+    units,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS = (
@@ -32,9 +43,12 @@ ROUTERS = (
     login.router,
     shell.router,
     units.router,
+    listening.router,
+    sources.router,
     admin.router,
     account.router,
     api.router,
+    push.router,
 )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 from duluan import __version__
 from duluan.auth import units
@@ -88,12 +91,24 @@ def unit_get(db: SessionDep, actor: Viewer, unit_id: int) -> UnitOut:
     return UnitOut.of(units.get_visible(db, actor=actor, unit_id=unit_id))
 
 
+def _endpoints(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every endpoint, including those of included routers (newer FastAPI nests them)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            yield from _endpoints(nested.routes)
+
+
 @router.get("/openapi.json", include_in_schema=False)
-def openapi(actor: Anyone) -> JSONResponse:
+def openapi(request: Request, actor: Anyone) -> JSONResponse:
+    """Every /api route of the app, whichever module declares it."""
+    routes = [r for r in _endpoints(request.app.routes) if r.path.startswith("/api/")]
     schema: dict[str, Any] = get_openapi(
         title="duluan API",
         version=__version__,
-        routes=router.routes,
+        routes=routes,
         description="Authenticate with `Authorization: Bearer <token>` (tokens: Account page).",
     )
     return JSONResponse(schema)

@@ -14,6 +14,7 @@ from duluan.web.navigation import PILLARS, Section
 from duluan.web.render import render
 
 router = APIRouter(include_in_schema=False)
+BUILT = frozenset({"listening"})  # pillars whose own router serves their pages
 
 
 @router.get("/")
@@ -38,4 +39,5 @@ def _add_pillar_page(section: Section) -> None:
 
 
 for _section in PILLARS:
-    _add_pillar_page(_section)
+    if _section.key not in BUILT:
+        _add_pillar_page(_section)
