@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.ingest import collect, files
+from duluan.ingest.service import Progress
 
-Progress = Callable[[int, int | None], None]
 JobFunction = Callable[[sessionmaker[Session], dict[str, Any], Progress], dict[str, Any]]
 
 MODULES_VARIABLE = "DULUAN_JOB_MODULES"
