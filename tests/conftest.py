@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh migrated database per test (SQLite, or PostgreSQL when
-DULUAN_TEST_DATABASE_URL is set), settings, the app in-process, and row factories."""
+DULUAN_TEST_DATABASE_URL is set), settings, the app in-process, row factories and a local
+HTTP server."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from duluan.auth import units, users
 from duluan.auth.models import User
 from duluan.db import migrate
 from duluan.db.engine import create_db_engine, session_factory, transaction
-from duluan.settings import Settings
+from duluan.settings import Settings, get_settings
 from duluan.web.app import create_app
+from tests.local_server import LocalServer
 
 PG_URL = os.environ.get("DULUAN_TEST_DATABASE_URL", "")
 PASSWORD = "mat-khau-thu-nghiem"
@@ -153,3 +155,23 @@ def post_form(
     return client.post(
         path, data={**data, "csrf_token": csrf_of(client, page)}, follow_redirects=False
     )
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A local HTTP server on 127.0.0.1 serving the routes each test registers."""
+    local = LocalServer()
+    local.start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def local_fetching(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Process settings (what jobs read) that let the fetcher reach the local server at once."""
+    monkeypatch.setenv("DULUAN_SOURCE_ALLOWED_NETWORKS", "127.0.0.0/8")
+    monkeypatch.setenv("DULUAN_FETCH_HOST_INTERVAL_SECONDS", "0")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()

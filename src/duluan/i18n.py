@@ -5,6 +5,10 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from duluan.errors import DuluanError
 
 LOCALES = ("vi", "en")
 LOCALE_DIR = Path(__file__).parent / "locales"
@@ -34,3 +38,16 @@ def translate(key: str, locale: str, /, **params: object) -> str:
     """The message for `key` in `locale`, with `{name}` placeholders filled; the key if missing."""
     text = catalogue(locale).get(key) or catalogue("vi").get(key) or key
     return text.format(**params) if params else text
+
+
+def stored_text(key: str, /, **params: object) -> str:
+    """A message kept for later display (fetch errors, skipped lines, job failures), in the
+    deployment's language (DULUAN_DEFAULT_LOCALE)."""
+    from duluan.settings import get_settings
+
+    return translate(key, get_settings().default_locale, **params)
+
+
+def stored_message(error: DuluanError) -> str:
+    """`stored_text` of a domain error's message."""
+    return stored_text(error.key, **error.params)

@@ -21,7 +21,8 @@ from duluan.ingest.http import (
     is_reachable,
     parse_networks,
 )
-from tests.ingest.conftest import LocalServer, Reply, fetch_settings, to_windows_1258
+from tests.ingest.conftest import fetch_settings, to_windows_1258
+from tests.local_server import LocalServer, Reply
 
 MakeFetcher = Callable[..., Fetcher]
 PAGE = "<html><body><p>Xin chào Hà Nội</p></body></html>".encode()

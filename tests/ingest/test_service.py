@@ -112,7 +112,7 @@ def test_bad_items_are_rejected_with_a_reason_and_the_rest_kept(db: Session) -> 
         secret=SECRET,
     )
     assert (summary.new, summary.rejected) == (2, 2)
-    assert any("no text" in r for r in summary.reasons)
+    assert any("không có nội dung" in r for r in summary.reasons)
     assert any("tweet" in r for r in summary.reasons)
     times = db.scalars(select(Document.published_at)).all()
     assert all(t <= datetime.now(UTC) + timedelta(hours=1) for t in times)

@@ -11,12 +11,7 @@ from duluan.cli.common import group
 from duluan.cli.jobs import jobs_app, worker
 from duluan.cli.listening import collect_command, import_app, search_command, sources_app
 from duluan.cli.nlp import analyze, nlp_app
-from duluan.db.engine import create_db_engine, session_factory
-from duluan.jobs.runner import runner_from_settings
-from duluan.jobs.schedule import Scheduler, due_collections
 from duluan.settings import get_settings
-
-SCHEDULE_SECONDS = 60  # how often `serve` looks for due sources
 
 app = group("duluan: Vietnamese-first platform for public-opinion research.")
 app.add_typer(db_app, name="db")
@@ -49,15 +44,5 @@ def serve(
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"duluan: http://{host}:{port}/  (Ctrl+C to stop)")
-    factory = session_factory(create_db_engine(settings.effective_database_url))
-    runner = runner_from_settings(settings, factory)
-    runner.recover()  # jobs a crashed process left behind run again (they are idempotent)
-    scheduler = Scheduler(runner, [due_collections(factory)], interval=SCHEDULE_SECONDS)
-    scheduler.start()
-    try:
-        uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="info", proxy_headers=False
-        )
-    finally:
-        scheduler.stop()
-        runner.shutdown()
+    web_app = create_app(settings, schedule=True)  # due sources are collected in-process
+    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)

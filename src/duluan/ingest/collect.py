@@ -9,6 +9,7 @@ later after failures (the source shows as unhealthy after `UNHEALTHY_AFTER` in a
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,13 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.db.engine import transaction
 from duluan.errors import DuluanError, NotFound
-from duluan.i18n import translate
+from duluan.i18n import stored_message
 from duluan.ingest.connectors import CONNECTORS
 from duluan.ingest.http import Fetcher
 from duluan.ingest.items import FetchOutcome
 from duluan.ingest.models import FETCHED_KINDS, FetchRun, Source
 from duluan.ingest.service import Progress, StoreSummary, store_items
-from duluan.settings import get_settings
+from duluan.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 BATCH = 100  # items stored per transaction
@@ -41,15 +42,16 @@ def due_sources(session: Session, now: datetime) -> list[Source]:
     return list(session.scalars(query))
 
 
-def claim_due(factory: sessionmaker[Session], now: datetime | None = None) -> list[int]:
-    """Ids of the due sources, each pushed one interval ahead so that the next scheduler tick
-    does not queue it again while its pass runs (the pass then sets the real next time)."""
+def claim_due(factory: sessionmaker[Session], now: datetime | None = None) -> list[tuple[int, int]]:
+    """(source id, owning unit id) of the due sources, each pushed one interval ahead so that
+    the next scheduler tick does not queue it again while its pass runs (the pass then sets the
+    real next time)."""
     now = now or datetime.now(UTC)
     with transaction(factory) as session:
         due = due_sources(session, now)
         for source in due:
             source.next_due_at = now + timedelta(minutes=source.interval_minutes)
-        return [s.id for s in due]
+        return [(s.id, s.unit_id) for s in due]
 
 
 def _next_due(source: Source, now: datetime) -> datetime:
@@ -59,9 +61,24 @@ def _next_due(source: Source, now: datetime) -> datetime:
     return now + interval
 
 
+_shared: tuple[Settings, Fetcher] | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_fetcher() -> Fetcher:
+    """The fetcher every job of this process uses, so that host pacing and robots.txt are shared
+    between sources on the same host (made again if the settings were reloaded)."""
+    global _shared
+    settings = get_settings()
+    with _shared_lock:
+        if _shared is None or _shared[0] is not settings:
+            _shared = (settings, Fetcher(settings))
+        return _shared[1]
+
+
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, DuluanError):
-        return translate(exc.key, "vi", **exc.params)
+        return stored_message(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -86,7 +103,7 @@ def collect_source(
         connector = CONNECTORS[source.kind]
         session.expunge(source)  # read by the connector outside any transaction
     try:
-        outcome = connector(source, fetcher or Fetcher())
+        outcome = connector(source, fetcher or shared_fetcher())
     except Exception as exc:  # a boundary: any fetch failure is the source's, not the caller's
         log.warning("source %s failed: %s", source_id, exc)
         return _finish_failed(factory, source_id, run_id, _error_text(exc), now)
@@ -181,5 +198,4 @@ def collect_due(
     now = datetime.now(UTC)
     with transaction(factory) as session:
         ids = [s.id for s in due_sources(session, now)]
-    fetcher = fetcher or Fetcher()
     return [collect_source(factory, source_id, fetcher=fetcher) for source_id in ids]

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.db.engine import transaction
 from duluan.errors import BadInput, NotFound
+from duluan.i18n import stored_text
 from duluan.ingest.dates import from_timestamp, parse_iso_datetime, parse_vietnamese_date
 from duluan.ingest.items import Item
 from duluan.ingest.models import DOCUMENT_KINDS, Source
@@ -56,12 +57,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 BATCH = 200  # rows stored per transaction
 MAX_FIELD = 1_000_000  # characters of one CSV field
+BAD_LINES_KEPT = 100  # skipped lines listed in a job's result (all are counted)
 
 
 @dataclass
 class ImportSummary:
     stored: StoreSummary = field(default_factory=StoreSummary)
     bad_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _reason(key: str, **params: object) -> str:
+    """Why a line is skipped, in the deployment's language (shown in the UI and the CLI)."""
+    return stored_text(f"errors.import_line.{key}", **params)
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -101,14 +108,14 @@ def item_of(record: Mapping[str, Any], mapping: Mapping[str, str] | None = None)
     }
     text, title = _column(record, names["text"]), _column(record, names["title"])
     if not isinstance(text, str) and not isinstance(title, str):
-        raise ValueError("no text column (" + ", ".join(names["text"]) + ")")
+        raise ValueError(_reason("no_text", columns=", ".join(names["text"])))
     kind = str(_column(record, names["kind"]) or "post")
     if kind not in DOCUMENT_KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
+        raise ValueError(_reason("bad_kind", kind=kind[:40], kinds=", ".join(DOCUMENT_KINDS)))
     raw_time = _column(record, names["published_at"])
     published = _timestamp(raw_time) if raw_time is not None else None
     if raw_time is not None and published is None:
-        raise ValueError(f"unreadable date {str(raw_time)[:40]!r}")
+        raise ValueError(_reason("bad_date", value=str(raw_time)[:40]))
     external_id = _column(record, names["external_id"])
     author, url = _column(record, names["author"]), _column(record, names["url"])
     return Item(
@@ -121,6 +128,11 @@ def item_of(record: Mapping[str, Any], mapping: Mapping[str, str] | None = None)
         kind=kind,
         language=str(_column(record, names["language"]) or "") or None,
     )
+
+
+def check_readable(path: Path) -> None:
+    """BadInput when `path` is missing or not UTF-8 text, before any work is queued for it."""
+    next(read_records(path), None)
 
 
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -145,9 +157,9 @@ def _jsonl_records(content: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, f"not JSON ({exc.msg})"
+            yield number, _reason("not_json", detail=exc.msg)
             continue
-        yield number, record if isinstance(record, dict) else "not a JSON object"
+        yield number, record if isinstance(record, dict) else _reason("not_object")
 
 
 def _csv_records(content: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -156,11 +168,11 @@ def _csv_records(content: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
     try:
         for row in reader:
             if None in row:
-                yield reader.line_num, "more cells than columns"
+                yield reader.line_num, _reason("extra_cells")
                 continue
             yield reader.line_num, row
     except csv.Error as exc:
-        yield reader.line_num, f"not CSV ({exc})"
+        yield reader.line_num, _reason("not_csv", detail=str(exc))
 
 
 def import_file(
@@ -200,18 +212,26 @@ def import_file(
 def import_job(
     factory: sessionmaker[Session], payload: dict[str, Any], progress: Progress
 ) -> dict[str, Any]:
-    """Job function (jobs.registry): import `payload["path"]` into `payload["source_id"]`."""
+    """Job function (jobs.registry): import `payload["path"]` into `payload["source_id"]`.
+
+    With `payload["remove_file"]` (an upload), the file is deleted once the import has finished;
+    a crash before that leaves it for the job's next run.
+    """
+    path = Path(payload["path"])
     summary = import_file(
         factory,
         int(payload["source_id"]),
-        Path(payload["path"]),
+        path,
         mapping=payload.get("mapping") or None,
         progress=progress,
     )
+    if payload.get("remove_file"):
+        path.unlink(missing_ok=True)
     return {
         "found": summary.stored.found,
         "new": summary.stored.new,
         "duplicate": summary.stored.duplicate,
         "rejected": summary.stored.rejected + len(summary.bad_lines),
-        "bad_lines": [f"{n}: {reason}" for n, reason in summary.bad_lines[:100]],
+        "bad_lines": [[n, reason] for n, reason in summary.bad_lines[:BAD_LINES_KEPT]],
+        "bad_lines_total": len(summary.bad_lines),
     }

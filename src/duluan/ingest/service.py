@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from duluan.analysis.pipeline import Analyzer, default_analyzer
+from duluan.i18n import stored_text
 from duluan.ingest import dedup
 from duluan.ingest.items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, Item
 from duluan.ingest.models import (
@@ -82,17 +83,17 @@ class _Prepared:
 def _prepare(item: Item, secret: str, now: datetime) -> _Prepared | str:
     """The item ready to store, or the reason it cannot be."""
     if item.kind not in DOCUMENT_KINDS:
-        return f"unknown kind {item.kind!r}"
+        return stored_text("errors.item_bad_kind", kind=item.kind[:40])
     title = mask_pii(normalise(item.title[:MAX_TITLE_CHARS]))
     text = mask_pii(normalise(item.text[:MAX_TEXT_CHARS]))
     if not text.text.strip() and not title.text.strip():
-        return "no text"
+        return stored_text("errors.item_no_text")
     key = None
     if item.url:
         try:
             key = url_key(item.url)
         except ValueError as exc:
-            return f"bad URL: {exc}"
+            return stored_text("errors.item_bad_url", reason=str(exc))
     content = dedup.content_hash(f"{title.text}\n{text.text}")
     author = author_hash(item.author, secret) if item.author else None
     # Without an id or URL, the content is the key; for posts, with the author: two people

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duluan.auth import audit
@@ -13,7 +16,9 @@ from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
 from duluan.errors import BadInput, NotFound
 from duluan.geo import admin_map
-from duluan.ingest.models import FETCHED_KINDS, SOURCE_KINDS, Source
+from duluan.ingest.connectors import listing
+from duluan.ingest.dates import VIETNAM_TIME
+from duluan.ingest.models import FETCHED_KINDS, SOURCE_KINDS, Document, FetchRun, Source
 
 MIN_INTERVAL_MINUTES = 5  # priority feeds every 5–10 minutes; no source more often than this
 MAX_NAME = 255
@@ -59,6 +64,8 @@ def add_source(
         language=language or None,
         config=config or {},
     )
+    if kind == "listing":
+        listing.link_xpath(source)  # refuses a listing without a usable link selector
     session.add(source)
     session.flush()
     audit.record(
@@ -79,6 +86,49 @@ def visible_sources(session: Session, actor: Actor | None) -> list[Source]:
     if actor is not None:
         statement = statement.where(scope_filter(actor, "listening.view", OrgUnit.path))
     return list(session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What a source brought in lately: documents per day (oldest first) and failed passes."""
+
+    per_day: tuple[int, ...]
+    failed_runs: int
+
+    @property
+    def average(self) -> float:
+        return sum(self.per_day) / len(self.per_day) if self.per_day else 0.0
+
+
+def activity(
+    session: Session, source_ids: list[int], *, days: int = 7, today: date | None = None
+) -> dict[int, Activity]:
+    """Documents collected per day (Vietnam time) over the last `days` days, and failed fetch
+    runs over the same span, for each of `source_ids`."""
+    today = today or datetime.now(VIETNAM_TIME).date()
+    starts = [
+        datetime.combine(today - timedelta(days=back), time(), VIETNAM_TIME)
+        for back in range(days - 1, -2, -1)
+    ]
+    counts: dict[int, list[int]] = {source_id: [0] * days for source_id in source_ids}
+    for index, (start, end) in enumerate(itertools.pairwise(starts)):
+        rows = session.execute(
+            select(Document.source_id, func.count())
+            .where(Document.source_id.in_(source_ids))
+            .where(Document.collected_at >= start, Document.collected_at < end)
+            .group_by(Document.source_id)
+        )
+        for source_id, count in rows:
+            counts[source_id][index] = count
+    failed = dict(
+        session.execute(
+            select(FetchRun.source_id, func.count())
+            .where(FetchRun.source_id.in_(source_ids), FetchRun.status == "failed")
+            .where(FetchRun.started_at >= starts[0])
+            .group_by(FetchRun.source_id)
+        ).all()
+    )
+    return {i: Activity(tuple(counts[i]), int(failed.get(i, 0))) for i in source_ids}
 
 
 def get_source(session: Session, actor: Actor | None, source_id: int, action: str) -> Source:

@@ -24,18 +24,18 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Update, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.db.engine import transaction
 from duluan.db.types import utcnow
+from duluan.errors import DuluanError
+from duluan.i18n import stored_message
 from duluan.jobs import registry
 from duluan.jobs.models import Job
-
-if TYPE_CHECKING:
-    from duluan.settings import Settings
+from duluan.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,10 @@ def _why_not_claimed(factory: sessionmaker[Session], job_id: int) -> Outcome:
 
 
 def _reason(exc: Exception) -> str:
-    """One line saying why a job failed: the exception's class and the first line of its text."""
+    """One line saying why a job failed: a domain error's message in the deployment's language,
+    else the exception's class and the first line of its text."""
+    if isinstance(exc, DuluanError):
+        return stored_message(exc)[:REASON_MAX_CHARS]
     lines = str(exc).strip().splitlines()
     reason = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return reason[:REASON_MAX_CHARS]

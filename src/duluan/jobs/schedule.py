@@ -99,8 +99,8 @@ def due_collections(factory: sessionmaker[Session]) -> Tick:
 
     def tick() -> list[Submission]:
         return [
-            Submission("ingest.collect_source", {"source_id": source_id})
-            for source_id in collect.claim_due(factory)
+            Submission("ingest.collect_source", {"source_id": source_id}, unit_id=unit_id)
+            for source_id, unit_id in collect.claim_due(factory)
         ]
 
     return tick

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,8 @@ from duluan import __version__
 from duluan.db.engine import create_db_engine, session_factory
 from duluan.errors import DuluanError, NotAuthenticated
 from duluan.i18n import translate
+from duluan.jobs.runner import Runner, runner_from_settings
+from duluan.jobs.schedule import Scheduler, due_collections
 from duluan.settings import Settings, get_settings
 from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
@@ -29,6 +32,7 @@ from duluan.web.routes import (
     admin,
     api,
     health,
+    jobs,
     listening,
     login,
     push,
@@ -45,6 +49,7 @@ ROUTERS = (
     units.router,
     listening.router,
     sources.router,
+    jobs.router,
     admin.router,
     account.router,
     api.router,
@@ -103,9 +108,31 @@ def check_every_route_declares_an_action(app: FastAPI) -> None:
         raise RuntimeError(f"routes without a declared action: {', '.join(missing)}")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+SCHEDULE_SECONDS = 60.0  # how often a serving app looks for due sources
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Serving: recover jobs a crashed process left behind, tick the scheduler; stop both after."""
+    runner: Runner = app.state.runner
+    scheduler: Scheduler | None = app.state.scheduler
+    if scheduler is not None:
+        runner.recover()  # jobs are idempotent: running them again stores nothing twice
+        scheduler.start()
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+        runner.shutdown()
+
+
+def create_app(settings: Settings | None = None, *, schedule: bool = False) -> FastAPI:
+    """The web application with its job runner (inline, or Celery when DULUAN_REDIS_URL is set);
+    with `schedule` (what `duluan serve` asks for) sources are also collected when due."""
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="duluan",
         version=__version__,
         docs_url=None,
@@ -122,6 +149,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.runner = runner_from_settings(settings, app.state.sessions)
+    app.state.scheduler = (
+        Scheduler(
+            app.state.runner, [due_collections(app.state.sessions)], interval=SCHEDULE_SECONDS
+        )
+        if schedule
+        else None
+    )
 
     app.add_middleware(
         SessionMiddleware,

@@ -28,9 +28,13 @@ def _local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     return value.astimezone(DISPLAY_ZONE).strftime(fmt) if value else "—"
 
 
-def _number(value: int, locale: str) -> str:
-    text = f"{value:,}"
-    return text.replace(",", ".") if locale == "vi" else text
+def _number(value: float, locale: str, digits: int = 0) -> str:
+    """`value` with thousands grouped and `digits` decimals, in the locale's punctuation
+    (Vietnamese: 1.234,5)."""
+    text = f"{value:,.{digits}f}"
+    if locale != "vi":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 templates.env.filters["local_time"] = _local_time
@@ -60,7 +64,7 @@ def render(
         "admin_sections": [s for s in navigation.ADMIN if actor and actor.may(s.action)],
         "current_path": request.url.path,
         "version": __version__,
-        "number": lambda value: _number(value, locale),
+        "number": lambda value, digits=0: _number(value, locale, digits),
     }
     return templates.TemplateResponse(
         request, template, {**base, **(context or {})}, status_code=status

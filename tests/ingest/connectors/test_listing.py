@@ -1,4 +1,5 @@
-"""Listing pages: post links picked by XPath, kept on the site, followed; bad options refused."""
+"""Listing pages: post links picked by CSS or XPath, kept on the site, followed; bad options
+refused."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 from duluan.errors import BadInput
 from duluan.ingest.connectors import listing
 from duluan.ingest.http import Fetcher
-from tests.ingest.conftest import FIXTURES, LocalServer, make_source
+from tests.ingest.conftest import make_source
+from tests.local_server import FIXTURES, LocalServer
 
 HTML = "text/html; charset=utf-8"
 THREAD_TITLES = "//a[contains(@class, 'thread-title')]"
@@ -44,7 +46,7 @@ def test_the_posts_are_followed(server: LocalServer, fetcher: Fetcher) -> None:
     ]
     assert {item.kind for item in outcome.items} == {"post"}
     assert outcome.items[0].author == "Trần Thị Bình"
-    assert outcome.skipped == [f"The server answered HTTP 404 for {server.url('/chu-de/99')}."]
+    assert outcome.skipped == [f"Máy chủ trả về mã lỗi HTTP 404 cho {server.url('/chu-de/99')}."]
     assert "/khuyen-mai" not in server.paths()
 
 
@@ -57,11 +59,24 @@ def test_max_posts_limits_what_is_followed(server: LocalServer, fetcher: Fetcher
     assert server.paths() == ["/robots.txt", "/muc", "/chu-de/77"]
 
 
+def test_a_css_selector_picks_the_same_links_as_its_xpath() -> None:
+    css = listing.link_xpath(
+        make_source("listing", "http://x.example/", link_selector="a.thread-title")
+    )
+    html = (FIXTURES / "forum_listing.html").read_text(encoding="utf-8")
+    base = "http://dien-dan.example/muc/"
+
+    assert listing.post_links(html, base, css) == listing.post_links(html, base, THREAD_TITLES)
+    both = make_source("listing", "http://x.example/", link_selector="li > a", link_xpath="//nav")
+    assert listing.link_xpath(both) != "//nav"  # the CSS selector wins
+
+
 @pytest.mark.parametrize(
     ("config", "key"),
     [
-        ({}, "errors.listing_xpath_missing"),
-        ({"link_selector": "a.thread-title"}, "errors.listing_xpath_missing"),
+        ({}, "errors.listing_selector_missing"),
+        ({"link_selector": "  "}, "errors.listing_selector_missing"),
+        ({"link_selector": "a[class="}, "errors.source_option_invalid"),
         ({"link_xpath": "//a[@class="}, "errors.source_option_invalid"),
         ({"link_xpath": "count(//a)"}, "errors.source_option_invalid"),
         ({"link_xpath": THREAD_TITLES, "max_posts": 0}, "errors.source_option_invalid"),

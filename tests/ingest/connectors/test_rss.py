@@ -13,7 +13,8 @@ import pytest
 from duluan.ingest.connectors import rss
 from duluan.ingest.connectors.web import html_to_text
 from duluan.ingest.http import Fetcher, FetchError
-from tests.ingest.conftest import FIXTURES, LocalServer, Reply, make_source
+from tests.ingest.conftest import make_source
+from tests.local_server import FIXTURES, LocalServer, Reply
 
 RSS = "application/rss+xml; charset=utf-8"
 
@@ -44,7 +45,7 @@ def test_rss_entries_become_plain_text_items(server: LocalServer, fetcher: Fetch
     assert second.url == server.url("/bai/xe-buyt-dien.html")  # a relative link, made absolute
     assert second.published_at == datetime(2026, 11, 24, 0, 15, tzinfo=UTC)  # "24/11/2026 07:15"
     assert third.published_at is None  # "ngày không rõ"
-    assert outcome.skipped == ["entry 4: no title or text"]
+    assert outcome.skipped == ["Mục thứ 4 của nguồn RSS không có tiêu đề và nội dung."]
     for item in outcome.items:
         for leftover in ("<", ">", "alert", "color: red", "quangcao", "bình luận ẩn"):
             assert leftover not in item.text, (leftover, item.text)

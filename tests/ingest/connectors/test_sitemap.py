@@ -9,7 +9,8 @@ import pytest
 
 from duluan.ingest.connectors import sitemap
 from duluan.ingest.http import Fetcher, FetchError
-from tests.ingest.conftest import FIXTURES, LocalServer, Reply, make_source
+from tests.ingest.conftest import make_source
+from tests.local_server import FIXTURES, LocalServer, Reply
 
 XML = "application/xml"
 HTML = "text/html; charset=utf-8"
@@ -42,7 +43,9 @@ def test_an_index_gives_its_newest_pages(server: LocalServer, fetcher: Fetcher) 
         server.url("/bai/xe-buyt-dien.html"),
         server.url("/bai/cat-dien.html"),
     ]
-    assert outcome.skipped == [f"The server answered HTTP 410 for {server.url('/bai/da-go.html')}."]
+    assert outcome.skipped == [
+        f"Máy chủ trả về mã lỗi HTTP 410 cho {server.url('/bai/da-go.html')}."
+    ]
     assert "/gioi-thieu.html" not in server.paths()  # fifth newest: beyond max_urls
     news, _, page = outcome.items
     assert news.title == "Giá xăng RON 95 giảm hơn 500 đồng mỗi lít"  # news:title wins

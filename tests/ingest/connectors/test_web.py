@@ -9,7 +9,8 @@ import pytest
 from duluan.ingest.connectors import web
 from duluan.ingest.http import Fetcher, FetchError
 from duluan.ingest.items import Item
-from tests.ingest.conftest import FIXTURES, LocalServer, Reply, make_source, to_windows_1258
+from tests.ingest.conftest import make_source, to_windows_1258
+from tests.local_server import FIXTURES, LocalServer, Reply
 
 HTML = "text/html; charset=utf-8"
 

@@ -1,10 +1,10 @@
 """Forums and sites without feeds: post links picked from a listing page, each followed.
 
-Options: `link_xpath` (required) selects the links, as elements with an `href` or as the `href`
-attributes themselves, e.g. `//a[contains(@class, "thread-title")]` or
-`//h3[@class="title"]/a/@href`. CSS selectors are not offered: lxml needs the cssselect package
-for them, which duluan does not depend on. `max_posts` (default 30) links are followed, in page
-order; `allow_other_sites` (default false) lets links leave the listing's site.
+Options: `link_selector`, a CSS selector of the link elements (e.g. `a.thread-title` or
+`h3.title > a`), or `link_xpath`, an XPath selecting link elements or their `href` attributes
+(e.g. `//h3[@class="title"]/a/@href`); one of the two is required, the CSS one wins when both
+are given. `max_posts` (default 30) links are followed, in page order; `allow_other_sites`
+(default false) lets links leave the listing's site.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.etree  # type: ignore[import-untyped]
 import lxml.html  # type: ignore[import-untyped]
+from cssselect import HTMLTranslator, SelectorError
 
 from duluan.errors import BadInput
+from duluan.i18n import stored_message
 from duluan.ingest.connectors.options import (
     fetch_source,
     option_bool,
@@ -33,9 +35,7 @@ MAX_POSTS = 30
 
 def collect(source: Source, fetcher: Fetcher) -> FetchOutcome:
     """The posts linked from the listing page, as items (none when it is unchanged)."""
-    xpath = option_text(source, "link_xpath")
-    if xpath is None:
-        raise BadInput("errors.listing_xpath_missing", name=source.name)
+    xpath = link_xpath(source)
     response = fetch_source(source, fetcher)
     outcome = outcome_of(response, source)
     if response.not_modified:
@@ -50,8 +50,25 @@ def collect(source: Source, fetcher: Fetcher) -> FetchOutcome:
         try:
             outcome.items.append(fetch_article(fetcher, link, kind="post"))
         except FetchError as error:
-            outcome.skipped.append(str(error))
+            outcome.skipped.append(stored_message(error))
     return outcome
+
+
+def link_xpath(source: Source) -> str:
+    """The XPath selecting post links: `link_selector` (CSS) translated, else `link_xpath`;
+    BadInput when neither is given or the CSS does not parse (the XPath is checked on use)."""
+    css = option_text(source, "link_selector")
+    if css is not None:
+        try:
+            return str(HTMLTranslator().css_to_xpath(css))
+        except SelectorError as error:
+            raise BadInput(
+                "errors.source_option_invalid", name="link_selector", value=css, expected="CSS"
+            ) from error
+    xpath = option_text(source, "link_xpath")
+    if xpath is None:
+        raise BadInput("errors.listing_selector_missing", name=source.name)
+    return xpath
 
 
 def post_links(html: str, base_url: str, xpath: str, *, other_sites: bool = False) -> list[str]:

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import feedparser  # type: ignore[import-untyped]
 
+from duluan.i18n import stored_text
 from duluan.ingest.connectors.options import fetch_source, option_bool, outcome_of
 from duluan.ingest.connectors.web import fetch_article, html_to_text
 from duluan.ingest.dates import parse_datetime
@@ -42,7 +43,7 @@ def collect(source: Source, fetcher: Fetcher) -> FetchOutcome:
         if item is not None and follow_links and item.url:
             item = _with_article_text(item, fetcher)
         if item is None:
-            outcome.skipped.append(f"entry {number}: no title or text")
+            outcome.skipped.append(stored_text("errors.feed_entry_empty", number=number))
         else:
             outcome.items.append(item)
     return outcome

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
+from duluan.i18n import stored_message, stored_text
 from duluan.ingest.connectors.options import fetch_source, option_int, outcome_of
 from duluan.ingest.connectors.web import fetch_article
 from duluan.ingest.dates import parse_iso_datetime
@@ -64,7 +65,7 @@ def collect(source: Source, fetcher: Fetcher) -> FetchOutcome:
         try:
             item = fetch_article(fetcher, entry.url)
         except FetchError as error:
-            outcome.skipped.append(str(error))
+            outcome.skipped.append(stored_message(error))
             continue
         outcome.items.append(_with_news_fields(item, entry))
     return outcome
@@ -103,10 +104,10 @@ def _pages_of(
             response = fetcher.get(child.url)
             sitemap = read_sitemap(response.body, response.url, max_bytes=fetcher.max_bytes)
         except FetchError as error:
-            skipped.append(str(error))
+            skipped.append(stored_message(error))
             continue
         if sitemap.is_index:
-            skipped.append(f"{child.url}: a sitemap index inside an index, not followed")
+            skipped.append(stored_text("errors.sitemap_nested_index", url=child.url))
             continue
         pages.extend(sitemap.entries)
     return pages

@@ -1,4 +1,5 @@
-"""Listening sources: the table within scope, adding, enabling, collecting now, and file import."""
+"""Listening sources: the table within scope, adding, enabling, collecting now, and file import
+(the last two as background jobs)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, NotFound, PermissionDenied
 from duluan.ingest import files, sources
 from duluan.ingest.models import FETCHED_KINDS
+from duluan.jobs.runner import Runner
 from duluan.web.deps import SessionDep, need
 from duluan.web.render import error_text, render
 from duluan.web.routes.listening import province_names
@@ -24,7 +26,7 @@ Viewer = Annotated[Actor, Depends(need("listening.view"))]
 Manager = Annotated[Actor, Depends(need("sources.manage"))]
 IMPORT_SUFFIXES = (".jsonl", ".json", ".csv")
 IMPORT_SOURCE = "Nhập tệp"
-BAD_LINES_SHOWN = 20
+ACTIVITY_DAYS = 7  # the sources table shows documents per day over this many days
 
 
 def managed_units(db: SessionDep, actor: Actor) -> list[OrgUnit]:
@@ -46,13 +48,15 @@ def _owner(db: SessionDep, actor: Actor, unit_id: int | None) -> OrgUnit:
 
 
 def _sources_page(request: Request, db: SessionDep, actor: Actor, **extra: Any) -> HTMLResponse:
+    shown = sources.visible_sources(db, actor)
     context = {
-        "sources": sources.visible_sources(db, actor),
+        "sources": shown,
+        "activity": sources.activity(db, [s.id for s in shown], days=ACTIVITY_DAYS),
+        "activity_days": ACTIVITY_DAYS,
         "can_manage": actor.may("sources.manage"),
         "units": managed_units(db, actor),
         "kinds": FETCHED_KINDS,
         "provinces": province_names(),
-        "collected": request.query_params.get("collected"),
         "form": {},
         **extra,
     }
@@ -126,26 +130,30 @@ def source_disable(db: SessionDep, actor: Manager, source_id: int) -> Response:
 
 @router.post("/sources/{source_id}/collect")
 def source_collect(request: Request, db: SessionDep, actor: Manager, source_id: int) -> Response:
-    """One collection pass now, in the request (a job queue takes this over later)."""
-    # Imported here: the connectors and their HTTP stack load only when a pass is asked for.
-    from duluan.ingest import collect
-
+    """Queue one collection pass now; the job's page shows its progress and result."""
     source = sources.get_source(db, actor, source_id, "sources.manage")
     if source.kind not in FETCHED_KINDS:
         raise NotFound("errors.source_not_found", id=source_id)
-    db.commit()  # the pass writes in its own transactions; hold no lock meanwhile
-    figures = collect.collect_source(request.app.state.sessions, source_id)
-    return RedirectResponse(
-        f"/listening/sources?collected={int(figures.get('new') or 0)}", status_code=303
-    )
+    payload = {"source_id": source.id}
+    return _submitted(request, actor, "ingest.collect_source", payload, source.unit_id)
+
+
+def _submitted(
+    request: Request, actor: Actor, kind: str, payload: dict[str, Any], unit_id: int
+) -> Response:
+    runner: Runner = request.app.state.runner
+    job_id = runner.submit(kind, payload, unit_id=unit_id, created_by_id=actor.user_id)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 @router.get("/import")
 def import_form(request: Request, actor: Manager) -> HTMLResponse:
-    return render(request, "listening/import.html", {"summary": None})
+    return render(request, "listening/import.html", {})
 
 
 def _save_upload(upload: UploadFile, data_dir: Path) -> Path:
+    """The upload in the data folder under a random name; BadInput for a type or encoding the
+    import cannot read (found now, rather than by the job)."""
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
         raise BadInput("errors.import_bad_file_type")
@@ -153,6 +161,11 @@ def _save_upload(upload: UploadFile, data_dir: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{secrets.token_hex(8)}{suffix}"
     path.write_bytes(upload.file.read())
+    try:
+        files.check_readable(path)
+    except BadInput:
+        path.unlink()
+        raise
     return path
 
 
@@ -162,33 +175,23 @@ def import_upload(
     db: SessionDep,
     actor: Manager,
     upload: Annotated[UploadFile, File()],
-) -> HTMLResponse:
+) -> Response:
+    """Save the file and queue its import; the job's page shows progress and the lines skipped."""
     try:
         path = _save_upload(upload, request.app.state.settings.data_dir)
     except BadInput as exc:
-        context: dict[str, Any] = {"summary": None, "error": error_text(request, exc)}
+        context = {"error": error_text(request, exc)}
         return render(request, "listening/import.html", context, status=400)
-    try:
-        source = sources.import_source(db, actor, _owner(db, actor, None), IMPORT_SOURCE)
-        source_id, unit_id = source.id, source.unit_id
-        db.commit()  # the import stores in its own transactions
-        summary = files.import_file(request.app.state.sessions, source_id, path)
-    except BadInput as exc:
-        context = {"summary": None, "error": error_text(request, exc)}
-        return render(request, "listening/import.html", context, status=400)
-    finally:
-        path.unlink(missing_ok=True)
+    source = sources.import_source(db, actor, _owner(db, actor, None), IMPORT_SOURCE)
+    filename = (upload.filename or path.name)[:255]
     audit.record(
         db,
         actor=actor,
         action="documents.imported",
-        target=upload.filename or "",
-        unit_id=unit_id,
-        detail={"new": summary.stored.new, "bad_lines": len(summary.bad_lines)},
+        target=filename,
+        unit_id=source.unit_id,
+        detail={"source_id": source.id},
     )
-    done: dict[str, Any] = {
-        "summary": summary,
-        "bad_lines": summary.bad_lines[:BAD_LINES_SHOWN],
-        "filename": upload.filename,
-    }
-    return render(request, "listening/import.html", done)
+    db.commit()  # the job reads the source in its own transactions
+    payload = {"source_id": source.id, "path": str(path), "filename": filename, "remove_file": True}
+    return _submitted(request, actor, "ingest.import_file", payload, source.unit_id)
