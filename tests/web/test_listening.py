@@ -104,7 +104,7 @@ def test_document_page_escapes_collected_markup_and_is_audited(
     assert "<script>alert(" not in html and "&lt;script&gt;alert(" in html
     assert "<b>đậm</b>" not in html and "&lt;b&gt;đậm&lt;/b&gt;" in html
     assert 'rel="noopener noreferrer nofollow" target="_blank"' in html
-    assert "Mô hình:" in html and "Đoạn thứ hai" in html
+    assert "Mô hình đã dùng" in html and "Độ chính xác" in html and "Đoạn thứ hai" in html
     assert document.author_hash and document.author_hash not in html
     events = _audits(db, "document.read")
     assert [e.target for e in events] == [f"document:{document.id}"]

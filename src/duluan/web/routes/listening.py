@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Annotated, Any
@@ -11,6 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
+from duluan.analysis import registry
+from duluan.analysis.registry import ModelCard
 from duluan.analysis.taxonomy import DEFAULT_TOPICS
 from duluan.auth import audit
 from duluan.auth.permissions import Actor
@@ -37,7 +40,51 @@ def province_names() -> dict[str, str]:
 
 
 def topic_names(locale: str) -> dict[str, str]:
-    return {t.code: t.name_vi if locale == "vi" else t.name_en for t in DEFAULT_TOPICS}
+    names = {t.code: t.name_vi if locale == "vi" else t.name_en for t in DEFAULT_TOPICS}
+    return {**names, "other": translate("listening.topic_other", locale)}
+
+
+@cache
+def _shipped_cards() -> tuple[ModelCard, ...]:
+    return tuple(ModelCard.load(registry.shipped(task)) for task in registry.TASKS)
+
+
+@dataclass(frozen=True)
+class Score:
+    """How a shipped model scored on held-out data: per text (with macro-F1) or per syllable."""
+
+    accuracy: float
+    n: int
+    macro_f1: float | None = None
+
+
+def _score(card: ModelCard) -> Score | None:
+    metrics = card.metrics
+    if "accuracy" in metrics and "macro_f1" in metrics:
+        return Score(metrics["accuracy"], int(metrics.get("n", 0)), metrics["macro_f1"])
+    held_out = metrics.get("held_out_tenth", {})
+    if "syllable_accuracy" in held_out:
+        return Score(held_out["syllable_accuracy"], int(held_out.get("syllables", 0)))
+    return None
+
+
+def model_notes(versions: dict[str, str]) -> list[tuple[str, str, Score | None]]:
+    """(task, version, score) of each model that read a document; the score is the shipped
+    model's measured one, when that is the version used."""
+    notes = []
+    for task, version in versions.items():
+        card = next((c for c in _shipped_cards() if c.version in version), None)
+        notes.append((task, version, _score(card) if card else None))
+    return notes
+
+
+def distinct_places(places: list[dict[str, Any]]) -> list[tuple[str, str | None, int]]:
+    """(mention, province code, times mentioned) of a document's places, in first-seen order."""
+    counts: dict[tuple[str, str | None], int] = {}
+    for place in places:
+        key = (str(place.get("mention", "")), place.get("province_code"))
+        counts[key] = counts.get(key, 0) + 1
+    return [(mention, code, count) for (mention, code), count in counts.items()]
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -133,8 +180,11 @@ def document_page(
     if document.cluster_id is not None:
         cluster = search.Filters(cluster_id=document.cluster_id)
         near_copies = search.search(db, actor, cluster, per_page=1).total - 1
+    enrichment = document.enrichment
     context = {
         "document": document,
+        "places": distinct_places(enrichment.places) if enrichment else [],
+        "model_notes": model_notes(enrichment.models) if enrichment else [],
         "paragraphs": [p.strip() for p in document.text.split("\n") if p.strip()],
         "near_copies": near_copies,
         "topics": topic_names(locale_of(request)),
