@@ -8,7 +8,8 @@ DuluanError (500)
 │   └── CsrfFailed (403)
 ├── NotFound (404)
 ├── Conflict (409)            duplicates (username, unit code)
-└── TooManyAttempts (429)     login throttling
+├── TooManyAttempts (429)     login throttling
+└── FetchError (502)          a source could not be fetched or read (ingest/)
 """
 
 from __future__ import annotations
@@ -68,3 +69,26 @@ class Conflict(DuluanError):
 class TooManyAttempts(DuluanError):
     status = 429
     code = "too_many_attempts"
+
+
+class FetchError(DuluanError):
+    """A source could not be fetched or read; `key` says why, `url` says what."""
+
+    status = 502
+    code = "fetch_failed"
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        url: str,
+        http_status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        **params: object,
+    ) -> None:
+        super().__init__(key, url=url, **params)
+        self.url = url
+        self.http_status = http_status  # the source's answer, when it gave one
+        self.retryable = retryable
+        self.retry_after = retry_after

@@ -36,7 +36,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from duluan.errors import DuluanError
+from duluan.errors import FetchError
 from duluan.settings import Settings, get_settings
 
 MAX_REDIRECTS = 5
@@ -51,29 +51,6 @@ FALLBACK_ENCODING = "cp1258"  # windows-1258: legacy Vietnamese pages that decla
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], list[str]]  # host, port → IP addresses
-
-
-class FetchError(DuluanError):
-    """A source could not be fetched or read; `key` says why, `url` says what."""
-
-    status = 502
-    code = "fetch_failed"
-
-    def __init__(
-        self,
-        key: str,
-        *,
-        url: str,
-        http_status: int | None = None,
-        retryable: bool = False,
-        retry_after: float | None = None,
-        **params: object,
-    ) -> None:
-        super().__init__(key, url=url, **params)
-        self.url = url
-        self.http_status = http_status  # the source's answer, when it gave one
-        self.retryable = retryable
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
+from duluan.errors import FetchError
 from duluan.ingest.connectors import rss
 from duluan.ingest.connectors.web import html_to_text
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from tests.ingest.conftest import make_source
 from tests.local_server import FIXTURES, LocalServer, Reply
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from duluan.errors import FetchError
 from duluan.ingest.connectors import sitemap
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from tests.ingest.conftest import make_source
 from tests.local_server import FIXTURES, LocalServer, Reply
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from duluan.errors import FetchError
 from duluan.ingest.connectors import web
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from duluan.ingest.items import Item
 from tests.ingest.conftest import make_source, to_windows_1258
 from tests.local_server import FIXTURES, LocalServer, Reply

@@ -15,7 +15,7 @@ import lxml.etree  # type: ignore[import-untyped]
 import lxml.html  # type: ignore[import-untyped]
 from cssselect import HTMLTranslator, SelectorError
 
-from duluan.errors import BadInput
+from duluan.errors import BadInput, FetchError
 from duluan.i18n import stored_message
 from duluan.ingest.connectors.options import (
     fetch_source,
@@ -25,7 +25,7 @@ from duluan.ingest.connectors.options import (
     outcome_of,
 )
 from duluan.ingest.connectors.web import fetch_article, parse_html
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from duluan.ingest.items import FetchOutcome
 from duluan.ingest.models import Source
 

@@ -16,11 +16,12 @@ from urllib.parse import urljoin
 
 import feedparser  # type: ignore[import-untyped]
 
+from duluan.errors import FetchError
 from duluan.i18n import stored_text
 from duluan.ingest.connectors.options import fetch_source, option_bool, outcome_of
 from duluan.ingest.connectors.web import fetch_article, html_to_text
 from duluan.ingest.dates import parse_datetime
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from duluan.ingest.items import FetchOutcome, Item
 from duluan.ingest.models import Source
 

@@ -15,11 +15,12 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
+from duluan.errors import FetchError
 from duluan.i18n import stored_message, stored_text
 from duluan.ingest.connectors.options import fetch_source, option_int, outcome_of
 from duluan.ingest.connectors.web import fetch_article
 from duluan.ingest.dates import parse_iso_datetime
-from duluan.ingest.http import Fetcher, FetchError
+from duluan.ingest.http import Fetcher
 from duluan.ingest.items import FetchOutcome, Item
 from duluan.ingest.models import Source
 

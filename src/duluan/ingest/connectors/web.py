@@ -14,6 +14,7 @@ import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from trafilatura.settings import Document
 
+from duluan.errors import FetchError
 from duluan.ingest.connectors.options import fetch_source, outcome_of
 from duluan.ingest.dates import (
     VIETNAM_TIME,
@@ -21,7 +22,7 @@ from duluan.ingest.dates import (
     parse_iso_datetime,
     parse_vietnamese_date,
 )
-from duluan.ingest.http import Fetcher, FetchError, Response
+from duluan.ingest.http import Fetcher, Response
 from duluan.ingest.items import FetchOutcome, Item
 from duluan.ingest.models import Source
 
