@@ -14,6 +14,7 @@ from duluan.ingest import sources
 from duluan.ingest.models import Document, Source
 from duluan.jobs.models import Job
 from duluan.settings import Settings
+from duluan.web.app import create_app
 from tests.conftest import csrf_of, login, make_user, post_form
 from tests.jobs.support import wait_until
 from tests.local_server import LocalServer
@@ -176,3 +177,19 @@ def test_leaders_see_jobs_but_collaborators_do_not(client: TestClient, db: Sessi
     make_user(db, "lc.ctv", "collaborator", "15")
     login(client, "lc.ctv")
     assert client.get("/jobs").status_code == 403
+
+
+def test_a_serving_app_collects_due_sources_by_itself(
+    settings: Settings, db: Session, server: LocalServer, local_fetching: None
+) -> None:
+    source = _feed_source(db, server)
+    app = create_app(settings, schedule=True)  # what `duluan serve` runs
+
+    with TestClient(app):
+        job = _finished_job(db, "/jobs/1")
+
+    assert job.kind == "ingest.collect_source" and job.payload == {"source_id": source.id}
+    assert job.state == "done" and job.result["new"] == 3 and job.unit_id == source.unit_id
+    db.refresh(source)
+    assert source.next_due_at is not None and source.last_success_at is not None
+    app.state.engine.dispose()
