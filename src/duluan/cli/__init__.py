@@ -9,7 +9,13 @@ import typer
 from duluan.cli.admin import db_app, units_app, users_app
 from duluan.cli.common import group
 from duluan.cli.jobs import jobs_app, worker
-from duluan.cli.listening import collect_command, import_app, search_command, sources_app
+from duluan.cli.listening import (
+    collect_command,
+    import_app,
+    rollups_app,
+    search_command,
+    sources_app,
+)
 from duluan.cli.nlp import analyze, nlp_app
 from duluan.settings import get_settings
 
@@ -23,6 +29,7 @@ app.command()(analyze)
 app.command()(worker)
 app.add_typer(sources_app, name="sources")
 app.add_typer(import_app, name="import")
+app.add_typer(rollups_app, name="rollups")
 app.command("collect")(collect_command)
 app.command("search")(search_command)
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from duluan.analysis import rollups
 from duluan.auth import audit, units
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, Scope
@@ -27,6 +28,7 @@ from duluan.settings import get_settings
 
 sources_app = group("Sources of collected documents: feeds, sitemaps, pages, forums.")
 import_app = group("Import documents from files.")
+rollups_app = group("Counts of documents by time, topic, province and sentiment (dashboards).")
 console = Console(stderr=True)
 
 
@@ -120,6 +122,14 @@ def sources_enable(source_id: int) -> None:
     with database_session() as session:
         source = sources.set_enabled(session, None, source_id, True)
         typer.echo(f"source {source.id} enabled")
+
+
+@rollups_app.command("rebuild")
+def rollups_rebuild() -> None:
+    """Recount every roll-up from the stored documents (after a re-analysis, or to check)."""
+    with database_session() as session:
+        counted = rollups.rebuild(session)
+    typer.echo(f"{counted} documents counted")
 
 
 def collect_command(

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from duluan.analysis import rollups
 from duluan.analysis.pipeline import Analyzer, default_analyzer
 from duluan.i18n import stored_text
 from duluan.ingest import dedup
@@ -65,6 +66,13 @@ def author_hash(handle: str, secret: str) -> str:
     """The keyed hash that stands for an author: stable within a deployment, not reversible."""
     key = handle.strip().lstrip("@").casefold()
     return hmac.new(secret.encode(), f"author:{key}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Stored(rollups.Counted):
+    """A document just stored: what the roll-ups count, and its id."""
+
+    document_id: int
 
 
 @dataclass
@@ -184,20 +192,23 @@ def store_items(
         seen.update(keys)
         fresh.append(prepared)
     enrichments = analyzer.analyze_many([f"{p.title}\n{p.text}".strip() for p in fresh])
+    counted: list[rollups.Counted] = []
     for prepared, fields in zip(fresh, enrichments, strict=True):
-        document_id = _insert(session, source, prepared, fields)
-        if document_id is None:
+        stored = _insert(session, source, prepared, fields)
+        if stored is None:
             summary.duplicate += 1
         else:
             summary.new += 1
-            summary.document_ids.append(document_id)
+            summary.document_ids.append(stored.document_id)
+            counted.append(stored)
+    rollups.add(session, counted)  # in this transaction: counted exactly when stored
     source.documents_total = (source.documents_total or 0) + summary.new
     return summary
 
 
 def _insert(
     session: Session, source: Source, p: _Prepared, fields: dict[str, object]
-) -> int | None:
+) -> _Stored | None:
     """Insert one document with its enrichment; None when a concurrent writer stored it first."""
     search_text = fold(f"{p.title} {p.text}").lower()
     bands = dedup.bands(dedup.signature(search_text))
@@ -224,31 +235,40 @@ def _insert(
             session.flush()
             if document.cluster_id is None:
                 document.cluster_id = document.id
-            _enrich(session, document, fields, source.province_code)
+            enrichment = _enrich(session, document, fields, source.province_code)
             session.add_all(NearDuplicateKey(band=b, document_id=document.id) for b in set(bands))
             session.flush()
     except IntegrityError:
         return None
-    return document.id
+    return _Stored(
+        document_id=document.id,
+        published_at=document.published_at,
+        unit_id=document.unit_id,
+        source_id=document.source_id,
+        kind=document.kind,
+        sentiment=enrichment.sentiment,
+        topics=enrichment.topics,
+        province_code=enrichment.province_code,
+    )
 
 
 def _enrich(
     session: Session, document: Document, fields: dict[str, object], default_province: str | None
-) -> None:
+) -> Enrichment:
     sentiment = fields["sentiment"]
     assert isinstance(sentiment, dict)  # noqa: S101 - the analyzer's documented shape
     topics = [str(t) for t in fields["topics"]]  # type: ignore[attr-defined]
-    session.add(
-        Enrichment(
-            document_id=document.id,
-            sentiment=str(sentiment["label"]),
-            sentiment_score=float(sentiment["score"]),
-            topics=topics,
-            places=fields["places"],
-            province_code=fields["province_code"] or default_province,
-            keywords=fields["keywords"],
-            text_restored=str(fields["text_restored"]),
-            models=fields["models"],
-        )
+    enrichment = Enrichment(
+        document_id=document.id,
+        sentiment=str(sentiment["label"]),
+        sentiment_score=float(sentiment["score"]),
+        topics=topics,
+        places=fields["places"],
+        province_code=fields["province_code"] or default_province,
+        keywords=fields["keywords"],
+        text_restored=str(fields["text_restored"]),
+        models=fields["models"],
     )
+    session.add(enrichment)
     session.add_all(DocumentTopic(document_id=document.id, topic=t) for t in set(topics))
+    return enrichment

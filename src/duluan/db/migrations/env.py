@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import duluan.analysis.rollups
 import duluan.auth.models
 import duluan.ingest.models
 import duluan.jobs.models  # noqa: F401

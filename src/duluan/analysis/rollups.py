@@ -1,0 +1,188 @@
+"""Roll-ups: document counts by time × topic × province × sentiment × kind, kept current by the
+store pipeline, so that dashboards and detectors never scan documents.
+
+- `rollup_hours`: per UTC hour × unit × topic × province, the documents and the negative ones;
+  what the early-warning detectors read.
+- `rollup_days`: per Vietnamese calendar day × unit × topic × province × sentiment × kind, the
+  documents; what the dashboards read (a month is 30 rows per combination, not 720).
+- `rollup_source_days`: per day × source, the documents and the negative ones (top sources).
+
+A document with two topics adds one to each topic's rows and one to the `ALL_TOPICS` row, so
+volumes are read from `ALL_TOPICS` and never count a document twice. `NO_PROVINCE` stands for a
+document whose province was not found. Counts are added in the transaction that stores the
+documents, so each document is counted exactly once; `rebuild` recounts everything from the
+stored documents (after a re-analysis, or to check).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Integer, String, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from duluan.db.base import Base
+from duluan.db.types import UTCDateTime
+from duluan.ingest.dates import VIETNAM_TIME
+from duluan.ingest.models import Document, Enrichment
+
+ALL_TOPICS = "*"
+NO_PROVINCE = ""
+REBUILD_BATCH = 5_000  # documents read per query while rebuilding
+ROWS_PER_STATEMENT = 1_000  # SQLite allows 32,766 bound values in one statement
+
+
+class RollupHour(Base):
+    __tablename__ = "rollup_hours"
+
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    negative: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupDay(Base):
+    __tablename__ = "rollup_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sentiment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupSourceDay(Base):
+    __tablename__ = "rollup_source_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    negative: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one stored document contributes to the roll-ups."""
+
+    published_at: datetime
+    unit_id: int
+    source_id: int
+    kind: str
+    sentiment: str
+    topics: Sequence[str]
+    province_code: str | None
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def day_of(moment: datetime) -> date:
+    """The calendar day in Vietnam (UTC+7) of an aware datetime."""
+    return moment.astimezone(VIETNAM_TIME).date()
+
+
+def add(session: Session, documents: Iterable[Counted]) -> None:
+    """Add documents to every roll-up, in the caller's transaction."""
+    hours: Counter[tuple[Any, ...]] = Counter()
+    negative_hours: Counter[tuple[Any, ...]] = Counter()
+    days: Counter[tuple[Any, ...]] = Counter()
+    sources: Counter[tuple[Any, ...]] = Counter()
+    negative_sources: Counter[tuple[Any, ...]] = Counter()
+    for doc in documents:
+        hour, day = hour_of(doc.published_at), day_of(doc.published_at)
+        province = doc.province_code or NO_PROVINCE
+        negative = int(doc.sentiment == "negative")
+        for topic in (ALL_TOPICS, *sorted(set(doc.topics))):
+            hours[(hour, doc.unit_id, topic, province)] += 1
+            negative_hours[(hour, doc.unit_id, topic, province)] += negative
+            days[(day, doc.unit_id, topic, province, doc.sentiment, doc.kind)] += 1
+        sources[(day, doc.source_id, doc.unit_id)] += 1
+        negative_sources[(day, doc.source_id, doc.unit_id)] += negative
+    _increment(
+        session,
+        RollupHour,
+        ("hour", "unit_id", "topic", "province_code"),
+        [(*key, {"documents": n, "negative": negative_hours[key]}) for key, n in hours.items()],
+    )
+    _increment(
+        session,
+        RollupDay,
+        ("day", "unit_id", "topic", "province_code", "sentiment", "kind"),
+        [(*key, {"documents": n}) for key, n in days.items()],
+    )
+    _increment(
+        session,
+        RollupSourceDay,
+        ("day", "source_id", "unit_id"),
+        [(*key, {"documents": n, "negative": negative_sources[key]}) for key, n in sources.items()],
+        conflict=("day", "source_id"),
+    )
+
+
+def _increment(
+    session: Session,
+    table: type[Base],
+    key_columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    conflict: tuple[str, ...] | None = None,
+) -> None:
+    """Insert each row, or add its counts to the row already there (one upsert statement).
+
+    Rows go in key order, so two workers adding to the same rows lock them in the same order and
+    cannot deadlock each other.
+    """
+    if not rows:
+        return
+    values = [dict(zip(key_columns, row[:-1], strict=True)) | row[-1] for row in rows]
+    values.sort(key=lambda v: tuple(str(v[c]) for c in key_columns))
+    counts = list(rows[0][-1])
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(values), ROWS_PER_STATEMENT):
+        statement = insert(table).values(values[start : start + ROWS_PER_STATEMENT])
+        statement = statement.on_conflict_do_update(
+            index_elements=list(conflict or key_columns),
+            set_={c: getattr(table, c) + getattr(statement.excluded, c) for c in counts},
+        )
+        session.execute(statement)
+
+
+def rebuild(session: Session) -> int:
+    """Recount every roll-up from the stored documents; the number of documents counted."""
+    for table in (RollupHour, RollupDay, RollupSourceDay):
+        session.execute(delete(table))
+    query = (
+        select(
+            Document.id,
+            Document.published_at,
+            Document.unit_id,
+            Document.source_id,
+            Document.kind,
+            Enrichment.sentiment,
+            Enrichment.topics,
+            Enrichment.province_code,
+        )
+        .join(Enrichment, Enrichment.document_id == Document.id)
+        .order_by(Document.id)
+    )
+    counted, last_id = 0, 0
+    while True:
+        rows = session.execute(query.where(Document.id > last_id).limit(REBUILD_BATCH)).all()
+        if not rows:
+            return counted
+        add(session, (Counted(*row[1:]) for row in rows))
+        counted, last_id = counted + len(rows), rows[-1][0]
