@@ -1,0 +1,229 @@
+"""The overview dashboard's figures, read from the roll-ups only (never from documents), within
+the reader's unit scope: volume and sentiment by day, sentiment shares with their confidence
+intervals, topics ranked by volume and by change, provinces, and the busiest sources.
+
+Shares carry a 95 % Wilson score interval: with few documents the interval is wide, and the page
+says so instead of showing a bare percentage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from duluan.analysis.rollups import ALL_TOPICS, NO_PROVINCE, RollupDay, RollupSourceDay
+from duluan.auth.models import OrgUnit
+from duluan.auth.permissions import Actor, scope_filter
+from duluan.ingest.models import Source
+
+SENTIMENTS = ("negative", "neutral", "positive")
+Z_95 = 1.959964  # two-sided 95 % normal quantile
+MAX_DAYS = 366
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The period (both days included) and the optional topic, province and document kind."""
+
+    since: date
+    until: date
+    topic: str | None = None
+    province_code: str | None = None
+    kind: str | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+    def previous(self) -> Filters:
+        """The period of the same length just before this one (for change)."""
+        return Filters(
+            self.since - timedelta(days=self.days),
+            self.since - timedelta(days=1),
+            self.topic,
+            self.province_code,
+            self.kind,
+        )
+
+
+@dataclass(frozen=True)
+class Share:
+    """`count` of `total`, with the 95 % Wilson interval of the proportion."""
+
+    count: int
+    total: int
+
+    @property
+    def value(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.count, self.total)
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: str
+    documents: int
+    previous: int
+    negative: Share
+
+    @property
+    def change(self) -> float | None:
+        """Relative change from the previous period; None when there was nothing before."""
+        return (self.documents - self.previous) / self.previous if self.previous else None
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    province_code: str
+    documents: int
+    negative: Share
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source_id: int
+    name: str
+    kind: str
+    documents: int
+    negative: Share
+
+
+@dataclass
+class Overview:
+    filters: Filters
+    days: list[date] = field(default_factory=list)
+    by_day: dict[str, list[int]] = field(default_factory=dict)  # sentiment → count per day
+    shares: dict[str, Share] = field(default_factory=dict)
+    total: int = 0
+    previous_total: int = 0
+    topics: list[TopicRow] = field(default_factory=list)
+    places: list[PlaceRow] = field(default_factory=list)
+    sources: list[SourceRow] = field(default_factory=list)
+
+
+def wilson_interval(count: int, total: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a binomial proportion; (0, 1) when there is no data."""
+    if total <= 0:
+        return 0.0, 1.0
+    p = count / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _days(filters: Filters, actor: Actor, *columns: Any) -> Select[Any]:
+    """Roll-up rows of the period within the actor's scope, with the filters that apply to all
+    figures (province and kind); the topic filter is applied by each figure."""
+    statement = (
+        select(*columns)
+        .join(OrgUnit, OrgUnit.id == RollupDay.unit_id)
+        .where(scope_filter(actor, "listening.view", OrgUnit.path))
+        .where(RollupDay.day >= filters.since, RollupDay.day <= filters.until)
+    )
+    if filters.province_code is not None:
+        statement = statement.where(RollupDay.province_code == filters.province_code)
+    if filters.kind is not None:
+        statement = statement.where(RollupDay.kind == filters.kind)
+    return statement
+
+
+def _counted(filters: Filters, actor: Actor, *columns: Any) -> Select[Any]:
+    """`_days` over the filter's topic (every document once when there is none)."""
+    return _days(filters, actor, *columns).where(RollupDay.topic == (filters.topic or ALL_TOPICS))
+
+
+def overview(session: Session, actor: Actor, filters: Filters) -> Overview:
+    """Every figure of the overview for `filters`."""
+    result = Overview(filters)
+    result.days = [filters.since + timedelta(days=i) for i in range(filters.days)]
+    index = {day: i for i, day in enumerate(result.days)}
+    result.by_day = {s: [0] * len(result.days) for s in SENTIMENTS}
+    documents = func.sum(RollupDay.documents)
+    rows = session.execute(
+        _counted(filters, actor, RollupDay.day, RollupDay.sentiment, documents).group_by(
+            RollupDay.day, RollupDay.sentiment
+        )
+    )
+    for day, sentiment, count in rows:
+        if sentiment in result.by_day:
+            result.by_day[sentiment][index[day]] += int(count)
+    totals = {s: sum(counts) for s, counts in result.by_day.items()}
+    result.total = sum(totals.values())
+    result.shares = {s: Share(n, result.total) for s, n in totals.items()}
+    previous = filters.previous()
+    result.previous_total = int(session.scalar(_counted(previous, actor, documents)) or 0)
+    result.topics = _topics(session, actor, filters)
+    result.places = _places(session, actor, filters)
+    result.sources = _sources(session, actor, filters)
+    return result
+
+
+def _negative_split(rows: Iterable[Any]) -> dict[str, tuple[int, int]]:
+    """{key: (documents, negative)} from rows of (key, sentiment, documents)."""
+    found: dict[str, tuple[int, int]] = {}
+    for key, sentiment, count in rows:
+        total, negative = found.get(key, (0, 0))
+        found[key] = (total + int(count), negative + (int(count) if sentiment == "negative" else 0))
+    return found
+
+
+def _topics(session: Session, actor: Actor, filters: Filters) -> list[TopicRow]:
+    documents = func.sum(RollupDay.documents)
+
+    def per_topic(period: Filters) -> dict[str, tuple[int, int]]:
+        statement = _days(period, actor, RollupDay.topic, RollupDay.sentiment, documents)
+        statement = statement.where(RollupDay.topic != ALL_TOPICS)
+        if filters.topic:
+            statement = statement.where(RollupDay.topic == filters.topic)
+        return _negative_split(
+            session.execute(statement.group_by(RollupDay.topic, RollupDay.sentiment))
+        )
+
+    now, before = per_topic(filters), per_topic(filters.previous())
+    rows = [
+        TopicRow(topic, n, before.get(topic, (0, 0))[0], Share(negative, n))
+        for topic, (n, negative) in now.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.documents, r.topic))
+
+
+def _places(session: Session, actor: Actor, filters: Filters) -> list[PlaceRow]:
+    documents = func.sum(RollupDay.documents)
+    statement = _counted(filters, actor, RollupDay.province_code, RollupDay.sentiment, documents)
+    statement = statement.where(RollupDay.province_code != NO_PROVINCE)
+    split = _negative_split(
+        session.execute(statement.group_by(RollupDay.province_code, RollupDay.sentiment))
+    )
+    rows = [PlaceRow(code, n, Share(negative, n)) for code, (n, negative) in split.items()]
+    return sorted(rows, key=lambda r: (-r.documents, r.province_code))
+
+
+def _sources(session: Session, actor: Actor, filters: Filters) -> list[SourceRow]:
+    """The busiest sources of the period (by their own daily counts: no topic or place split)."""
+    documents = func.sum(RollupSourceDay.documents).label("documents")
+    negative = func.sum(RollupSourceDay.negative)
+    statement = (
+        select(Source.id, Source.name, Source.kind, documents, negative)
+        .join(Source, Source.id == RollupSourceDay.source_id)
+        .join(OrgUnit, OrgUnit.id == RollupSourceDay.unit_id)
+        .where(scope_filter(actor, "listening.view", OrgUnit.path))
+        .where(RollupSourceDay.day >= filters.since, RollupSourceDay.day <= filters.until)
+        .group_by(Source.id, Source.name, Source.kind)
+        .order_by(documents.desc(), Source.id)
+        .limit(TOP)
+    )
+    return [
+        SourceRow(source_id, name, kind, int(n), Share(int(neg), int(n)))
+        for source_id, name, kind, n, neg in session.execute(statement)
+    ]

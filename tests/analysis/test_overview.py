@@ -1,0 +1,88 @@
+"""The overview's figures from roll-ups: by day, shares with intervals, ranks, scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from duluan.analysis import overview, rollups
+from duluan.analysis.overview import Filters, wilson_interval
+from duluan.auth import units, users
+from duluan.ingest import sources
+from duluan.ingest.models import Source
+from tests.conftest import make_user
+
+DAY = date(2026, 11, 20)
+NOON_VN = datetime(2026, 11, 20, 5, tzinfo=UTC)  # 12:00 in Vietnam
+
+
+def _source(db: Session, unit: str, name: str) -> Source:
+    unit_row = units.find_by_code(db, unit)
+    return sources.add_source(db, None, unit=unit_row, kind="push", name=name)
+
+
+def _count(
+    db: Session,
+    source: Source,
+    days_after: int,
+    sentiment: str,
+    topics: list[str],
+    province: str | None = "15",
+    times: int = 1,
+) -> None:
+    when = NOON_VN + timedelta(days=days_after)
+    counted = rollups.Counted(when, source.unit_id, source.id, "post", sentiment, topics, province)
+    rollups.add(db, [counted] * times)
+
+
+def test_the_wilson_interval() -> None:
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+    low, high = wilson_interval(5, 10)
+    assert low == pytest.approx(0.2366, abs=1e-4) and high == pytest.approx(0.7634, abs=1e-4)
+    low, high = wilson_interval(0, 20)
+    assert low == 0.0 and high == pytest.approx(0.1611, abs=1e-4)  # never a bare 0 %
+
+
+def test_overview_counts_each_document_once_within_scope(db: Session) -> None:
+    lao_cai = _source(db, "15", "Báo Lào Cai")
+    ha_noi = _source(db, "01", "Báo Hà Nội")
+    _count(db, lao_cai, 0, "negative", ["land", "corruption"], times=3)
+    _count(db, lao_cai, 1, "positive", ["economy"], times=2)
+    _count(db, lao_cai, 1, "neutral", [], province=None)
+    _count(db, lao_cai, -7, "negative", ["land"], times=1)  # the previous week
+    _count(db, ha_noi, 0, "negative", ["land"], times=50)  # out of the analyst's scope
+    actor = users.actor_for(make_user(db, "lc.analyst", "analyst", "15"))
+
+    figures = overview.overview(db, actor, Filters(DAY, DAY + timedelta(days=6)))
+
+    assert figures.total == 6 and figures.previous_total == 1
+    assert figures.by_day["negative"][:3] == [3, 0, 0]
+    assert figures.by_day["positive"][:3] == [0, 2, 0]
+    assert figures.shares["negative"].count == 3 and figures.shares["negative"].total == 6
+    low, high = figures.shares["negative"].interval
+    assert low < 0.5 < high
+    topics = {row.topic: row for row in figures.topics}
+    assert [row.topic for row in figures.topics][:2] == ["corruption", "land"]
+    assert topics["land"].documents == 3 and topics["land"].previous == 1
+    assert topics["land"].change == pytest.approx(2.0)
+    assert topics["economy"].change is None and topics["economy"].negative.value == 0.0
+    assert [(p.province_code, p.documents) for p in figures.places] == [("15", 5)]
+    assert [(s.name, s.documents, s.negative.count) for s in figures.sources] == [
+        ("Báo Lào Cai", 6, 3)
+    ]
+
+
+def test_filters_by_topic_and_province(db: Session) -> None:
+    source = _source(db, "15", "Báo Lào Cai")
+    _count(db, source, 0, "negative", ["land"], times=2)
+    _count(db, source, 0, "positive", ["economy"], province="01", times=4)
+    actor = users.actor_for(make_user(db, "tw.admin", "admin", "TW"))
+    week = (DAY, DAY + timedelta(days=6))
+
+    land = overview.overview(db, actor, Filters(*week, topic="land"))
+    ha_noi = overview.overview(db, actor, Filters(*week, province_code="01"))
+
+    assert land.total == 2 and [t.topic for t in land.topics] == ["land"]
+    assert ha_noi.total == 4 and [p.province_code for p in ha_noi.places] == ["01"]

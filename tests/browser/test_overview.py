@@ -1,0 +1,58 @@
+"""The overview in Chromium: charts draw from the roll-ups, a bar opens its documents, and the
+charts download as PNG and CSV."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
+
+from duluan.auth import units
+from duluan.ingest import sources
+from duluan.ingest.items import Item
+from duluan.ingest.service import store_items
+from tests.browser.test_shell import sign_in
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+TEXTS = [
+    "Người dân phản ánh tham nhũng ở xã, cán bộ nhận hối lộ khi làm sổ đỏ, rất bức xúc.",
+    "Mưa lũ gây sạt lở đất, nhiều hộ dân ở Lào Cai phải sơ tán khẩn cấp trong đêm.",
+    "Giá điện tăng làm nhiều gia đình ở Lào Cai lo lắng về chi phí sinh hoạt.",
+    "Đường liên xã ở Sa Pa xuống cấp, dân đề nghị sửa chữa trước mùa mưa.",
+]
+
+
+def test_overview_charts_drill_into_documents_and_download(page: Page, db: Session) -> None:
+    source = sources.add_source(
+        db, None, unit=units.find_by_code(db, "15"), kind="push", name="Báo Lào Cai"
+    )
+    now = datetime.now(UTC)
+    items = [
+        Item(text=text, external_id=str(i), published_at=now - timedelta(days=i % 3))
+        for i, text in enumerate(TEXTS)
+    ]
+    store_items(db, source, items, secret="k" * 40)
+    db.commit()
+    make_user(db, "lc.analyst", "analyst", "15")
+    sign_in(page, "lc.analyst")
+
+    page.goto("/listening/overview")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan dư luận")
+    expect(page.locator("#by-day-chart canvas")).to_have_count(1)
+    expect(page.locator("#topics-chart canvas")).to_have_count(1)
+    with page.expect_download() as png:
+        page.locator("[data-png=by-day-chart]").click()
+    assert png.value.suggested_filename == "duluan-by-day-chart.png"
+    with page.expect_download() as table:
+        page.get_by_role("link", name="Tải CSV").first.click()
+    assert table.value.suggested_filename.startswith("duluan-by_day-")
+
+    page.get_by_role("link", name="Báo Lào Cai").click()  # top sources drill into documents
+    expect(page).to_have_url(re.compile(r"/listening\?since=.*source_id="))
+    expect(page.get_by_text(f"Tìm thấy {len(TEXTS)} bài viết.")).to_be_visible()
