@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duluan.analysis import rollups
-from duluan.analysis.rollups import ALL_TOPICS, RollupDay, RollupHour, RollupSourceDay
+from duluan.analysis.rollups import ALL, RollupDay, RollupHour, RollupSourceDay
 from duluan.auth import units
 from duluan.ingest import sources
 from duluan.ingest.items import Item
@@ -16,6 +16,7 @@ from duluan.ingest.models import Source
 from duluan.ingest.service import store_items
 
 SECRET = "k" * 40
+EVERYTHING = {"topic": ALL, "province_code": ALL, "kind": ALL}  # the rows counting each once
 # 23:30 on 23 November in UTC is 06:30 on the 24th in Vietnam: the day is the Vietnamese one.
 LATE_EVENING_UTC = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
 CORRUPTION = "Người dân phản ánh tham nhũng ở xã, cán bộ nhận hối lộ khi làm sổ đỏ, rất bức xúc."
@@ -56,8 +57,8 @@ def test_storing_documents_counts_each_once_per_topic_and_once_in_all(db: Sessio
     summary = store_items(db, source, _items(), secret=SECRET)
     assert summary.new == 3
 
-    assert _total(db, RollupDay.documents, topic=ALL_TOPICS) == 3
-    assert _total(db, RollupHour.documents, topic=ALL_TOPICS) == 3
+    assert _total(db, RollupDay.documents, **EVERYTHING) == 3
+    assert _total(db, RollupHour.documents, topic=ALL) == 3
     assert _total(db, RollupSourceDay.documents, source_id=source.id) == 3
     days = {d for (d,) in db.execute(select(RollupDay.day).distinct())}
     assert days == {date(2026, 11, 24)}
@@ -66,15 +67,17 @@ def test_storing_documents_counts_each_once_per_topic_and_once_in_all(db: Sessio
     kinds = dict(
         db.execute(
             select(RollupDay.kind, func.sum(RollupDay.documents))
-            .where(RollupDay.topic == ALL_TOPICS)
+            .where(RollupDay.topic == ALL, RollupDay.province_code == ALL, RollupDay.kind != ALL)
             .group_by(RollupDay.kind)
         ).all()
     )
     assert kinds == {"post": 2, "comment": 1}
-    corruption = _total(db, RollupDay.documents, topic="corruption")
+    corruption = _total(db, RollupDay.documents, **{**EVERYTHING, "topic": "corruption"})
     assert corruption == 1
-    negative = _total(db, RollupHour.negative, topic=ALL_TOPICS)
-    assert negative == _total(db, RollupDay.documents, topic=ALL_TOPICS, sentiment="negative")
+    by_province = _total(db, RollupDay.documents, topic=ALL, kind=ALL, province_code="15")
+    assert by_province == 2  # the two about floods in Lào Cai; the other names no place
+    negative = _total(db, RollupHour.negative, topic=ALL)
+    assert negative == _total(db, RollupDay.documents, **EVERYTHING, sentiment="negative")
 
 
 def test_storing_the_same_items_again_changes_no_count(db: Session) -> None:
@@ -118,5 +121,5 @@ def test_many_rows_at_once_are_added_in_several_statements(db: Session) -> None:
 
     hours = db.scalar(select(func.count()).select_from(RollupHour)) or 0
     assert hours == 3 * len(documents)  # all topics, corruption, land
-    assert _total(db, RollupHour.documents, topic=ALL_TOPICS) == len(documents) + 10
+    assert _total(db, RollupHour.documents, topic=ALL) == len(documents) + 10
     assert _total(db, RollupHour.negative, topic="land") == len(documents) + 10

@@ -2,10 +2,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from duluan.auth.models import AuditEvent
 from duluan.db import migrate
+from duluan.db.engine import session_factory, transaction
 
 
 def test_models_match_migrations(database_url: str) -> None:
@@ -36,3 +38,37 @@ def test_naive_times_are_refused(db: Session) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         db.commit()
     db.rollback()
+
+
+def test_a_write_transaction_takes_the_sqlite_write_lock_when_it_begins(
+    engine: Engine, database_url: str
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    import sqlite3
+
+    other = sqlite3.connect(make_url(database_url).database or "", timeout=0, isolation_level=None)
+    with transaction(session_factory(engine), write=True) as session:
+        session.execute(text("SELECT 1"))  # a read only: the lock is already held
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    other.execute("BEGIN IMMEDIATE")  # free again once the transaction ended
+    other.execute("ROLLBACK")
+    other.close()
+
+
+def test_a_savepoint_in_a_write_transaction_rolls_back_alone(engine: Engine) -> None:
+    factory = session_factory(engine)
+    with transaction(factory, write=True) as session:
+        session.add(AuditEvent(action="login.succeeded"))
+        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(AuditEvent(action="login.failed"))
+                session.flush()
+                raise RuntimeError("undo the inner block")
+        except RuntimeError:
+            pass
+    with transaction(factory) as session:
+        actions = session.scalars(text("SELECT action FROM audit_events")).all()
+    assert actions == ["login.succeeded"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from duluan.errors import BadInput
 from duluan.ingest import files, search, sources
 from duluan.ingest.items import Item
 from duluan.ingest.models import Document, DocumentTopic, Source
-from duluan.ingest.service import author_hash, store_items
+from duluan.ingest.service import author_hash, store_batch, store_items
 from tests.conftest import make_user
 
 SECRET = "k" * 40
@@ -215,3 +216,47 @@ def test_csv_import_with_a_column_mapping(engine: Engine, tmp_path: Path) -> Non
     assert summary.stored.new == 1
     with pytest.raises(BadInput):
         files.parse_mapping(["nonsense"])
+
+
+def test_two_jobs_store_batches_at_the_same_time(engine: Engine, db: Session) -> None:
+    factory = session_factory(engine)
+    first, second = _source(db, name="Nguồn một"), _source(db, name="Nguồn hai")
+    db.commit()
+    errors: list[BaseException] = []
+
+    def store(source_id: int, label: str) -> None:
+        try:
+            for batch in range(4):
+                items = [
+                    Item(
+                        text=f"{label} phản ánh số {batch}-{n}: " + ARTICLE,
+                        external_id=f"{label}-{batch}-{n}",
+                    )
+                    for n in range(10)
+                ]
+                store_batch(factory, source_id, items, secret=SECRET)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=store, args=(first.id, "Một")),
+        threading.Thread(target=store, args=(second.id, "Hai")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    db.rollback()
+    assert db.scalar(select(func.count(Document.id))) == 80
+
+
+def test_the_same_article_twice_in_one_batch_is_stored_once(db: Session) -> None:
+    source = _source(db)
+    items = [
+        Item(text=ARTICLE, title="Giá xăng tăng", url="https://bao-a.example.vn/gia-xang"),
+        Item(text=ARTICLE, title="Giá xăng tăng", url="https://bao-b.example.vn/tin/123"),
+    ]
+    summary = store_items(db, source, items, secret=SECRET)
+    assert (summary.new, summary.duplicate) == (1, 1)

@@ -164,3 +164,17 @@ def test_a_job_survives_the_sigkill_of_its_worker(
     assert {pid for _, pid in stored} == {holder, other}
     assert (job.state, job.attempts, job.progress, job.total) == ("done", 2, ITEMS, ITEMS)
     assert job.result == {"stored": ITEMS - by_holder, "pid": other}
+
+
+def test_a_worker_started_by_celery_itself_knows_every_table_its_jobs_write() -> None:
+    # `celery -A duluan.jobs.celery_app worker` imports only that module (and the job kinds'):
+    # the tables that documents and jobs point at must come with them.
+    code = (
+        "import duluan.jobs.celery_app\n"
+        "from duluan.db.base import Base\n"
+        "print(' '.join(sorted(Base.metadata.tables)))"
+    )
+    tables = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert {"org_units", "users", "sources", "documents", "jobs", "rollup_days"} <= set(tables)

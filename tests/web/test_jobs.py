@@ -29,7 +29,7 @@ def _finished_job(db: Session, location: str) -> Job:
     job_id = int(location.rsplit("/", 1)[1])
 
     def finished() -> Job | None:
-        db.expire_all()
+        db.rollback()  # end the read snapshot, so the runner's commits are seen
         job = db.get(Job, job_id)
         return job if job is not None and job.state in ("done", "failed") else None
 

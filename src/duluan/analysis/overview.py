@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from duluan.analysis.rollups import ALL_TOPICS, NO_PROVINCE, RollupDay, RollupSourceDay
+from duluan.analysis.rollups import ALL, NO_PROVINCE, RollupDay, RollupSourceDay
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
 from duluan.ingest.models import Source
@@ -122,25 +122,38 @@ def wilson_interval(count: int, total: int, z: float = Z_95) -> tuple[float, flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _days(filters: Filters, actor: Actor, *columns: Any) -> Select[Any]:
-    """Roll-up rows of the period within the actor's scope, with the filters that apply to all
-    figures (province and kind); the topic filter is applied by each figure."""
+def scope_units(session: Session, actor: Actor) -> list[int]:
+    """Ids of the units within the actor's `listening.view` scope that own sources: the only
+    units with roll-up rows (a short list, where the scope itself may hold thousands)."""
     statement = (
-        select(*columns)
-        .join(OrgUnit, OrgUnit.id == RollupDay.unit_id)
+        select(Source.unit_id)
+        .distinct()
+        .join(OrgUnit, OrgUnit.id == Source.unit_id)
         .where(scope_filter(actor, "listening.view", OrgUnit.path))
-        .where(RollupDay.day >= filters.since, RollupDay.day <= filters.until)
     )
-    if filters.province_code is not None:
-        statement = statement.where(RollupDay.province_code == filters.province_code)
-    if filters.kind is not None:
-        statement = statement.where(RollupDay.kind == filters.kind)
-    return statement
+    return sorted(session.scalars(statement))
 
 
-def _counted(filters: Filters, actor: Actor, *columns: Any) -> Select[Any]:
-    """`_days` over the filter's topic (every document once when there is none)."""
-    return _days(filters, actor, *columns).where(RollupDay.topic == (filters.topic or ALL_TOPICS))
+def _rows(
+    filters: Filters, unit_ids: list[int], *columns: Any, topic: Any, province: Any
+) -> Select[Any]:
+    """Daily roll-up rows of the period and units; `topic` and `province` are conditions on
+    those columns (a value, or ALL for "any"), the kind is the filter's or ALL."""
+    return (
+        select(*columns)
+        .where(RollupDay.kind == (filters.kind or ALL))
+        .where(topic, province)
+        .where(RollupDay.day >= filters.since, RollupDay.day <= filters.until)
+        .where(RollupDay.unit_id.in_(unit_ids))
+    )
+
+
+def _topic_is(filters: Filters) -> Any:
+    return RollupDay.topic == (filters.topic or ALL)
+
+
+def _province_is(filters: Filters) -> Any:
+    return RollupDay.province_code == (filters.province_code or ALL)
 
 
 def overview(session: Session, actor: Actor, filters: Filters) -> Overview:
@@ -149,9 +162,11 @@ def overview(session: Session, actor: Actor, filters: Filters) -> Overview:
     result.days = [filters.since + timedelta(days=i) for i in range(filters.days)]
     index = {day: i for i, day in enumerate(result.days)}
     result.by_day = {s: [0] * len(result.days) for s in SENTIMENTS}
+    units = scope_units(session, actor)
     documents = func.sum(RollupDay.documents)
+    where = {"topic": _topic_is(filters), "province": _province_is(filters)}
     rows = session.execute(
-        _counted(filters, actor, RollupDay.day, RollupDay.sentiment, documents).group_by(
+        _rows(filters, units, RollupDay.day, RollupDay.sentiment, documents, **where).group_by(
             RollupDay.day, RollupDay.sentiment
         )
     )
@@ -161,11 +176,11 @@ def overview(session: Session, actor: Actor, filters: Filters) -> Overview:
     totals = {s: sum(counts) for s, counts in result.by_day.items()}
     result.total = sum(totals.values())
     result.shares = {s: Share(n, result.total) for s, n in totals.items()}
-    previous = filters.previous()
-    result.previous_total = int(session.scalar(_counted(previous, actor, documents)) or 0)
-    result.topics = _topics(session, actor, filters)
-    result.places = _places(session, actor, filters)
-    result.sources = _sources(session, actor, filters)
+    previous = _rows(filters.previous(), units, documents, **where)
+    result.previous_total = int(session.scalar(previous) or 0)
+    result.topics = _topics(session, units, filters)
+    result.places = _places(session, units, filters)
+    result.sources = _sources(session, units, filters)
     return result
 
 
@@ -178,14 +193,13 @@ def _negative_split(rows: Iterable[Any]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _topics(session: Session, actor: Actor, filters: Filters) -> list[TopicRow]:
+def _topics(session: Session, units: list[int], filters: Filters) -> list[TopicRow]:
     documents = func.sum(RollupDay.documents)
+    topic = _topic_is(filters) if filters.topic else RollupDay.topic != ALL
 
     def per_topic(period: Filters) -> dict[str, tuple[int, int]]:
-        statement = _days(period, actor, RollupDay.topic, RollupDay.sentiment, documents)
-        statement = statement.where(RollupDay.topic != ALL_TOPICS)
-        if filters.topic:
-            statement = statement.where(RollupDay.topic == filters.topic)
+        columns = (RollupDay.topic, RollupDay.sentiment, documents)
+        statement = _rows(period, units, *columns, topic=topic, province=_province_is(filters))
         return _negative_split(
             session.execute(statement.group_by(RollupDay.topic, RollupDay.sentiment))
         )
@@ -198,10 +212,15 @@ def _topics(session: Session, actor: Actor, filters: Filters) -> list[TopicRow]:
     return sorted(rows, key=lambda r: (-r.documents, r.topic))
 
 
-def _places(session: Session, actor: Actor, filters: Filters) -> list[PlaceRow]:
+def _places(session: Session, units: list[int], filters: Filters) -> list[PlaceRow]:
     documents = func.sum(RollupDay.documents)
-    statement = _counted(filters, actor, RollupDay.province_code, RollupDay.sentiment, documents)
-    statement = statement.where(RollupDay.province_code != NO_PROVINCE)
+    province = (
+        _province_is(filters)
+        if filters.province_code
+        else RollupDay.province_code.not_in((ALL, NO_PROVINCE))
+    )
+    columns = (RollupDay.province_code, RollupDay.sentiment, documents)
+    statement = _rows(filters, units, *columns, topic=_topic_is(filters), province=province)
     split = _negative_split(
         session.execute(statement.group_by(RollupDay.province_code, RollupDay.sentiment))
     )
@@ -209,15 +228,14 @@ def _places(session: Session, actor: Actor, filters: Filters) -> list[PlaceRow]:
     return sorted(rows, key=lambda r: (-r.documents, r.province_code))
 
 
-def _sources(session: Session, actor: Actor, filters: Filters) -> list[SourceRow]:
+def _sources(session: Session, units: list[int], filters: Filters) -> list[SourceRow]:
     """The busiest sources of the period (by their own daily counts: no topic or place split)."""
     documents = func.sum(RollupSourceDay.documents).label("documents")
     negative = func.sum(RollupSourceDay.negative)
     statement = (
         select(Source.id, Source.name, Source.kind, documents, negative)
         .join(Source, Source.id == RollupSourceDay.source_id)
-        .join(OrgUnit, OrgUnit.id == RollupSourceDay.unit_id)
-        .where(scope_filter(actor, "listening.view", OrgUnit.path))
+        .where(RollupSourceDay.unit_id.in_(units))
         .where(RollupSourceDay.day >= filters.since, RollupSourceDay.day <= filters.until)
         .group_by(Source.id, Source.name, Source.kind)
         .order_by(documents.desc(), Source.id)

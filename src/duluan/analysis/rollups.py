@@ -4,14 +4,21 @@ store pipeline, so that dashboards and detectors never scan documents.
 - `rollup_hours`: per UTC hour × unit × topic × province, the documents and the negative ones;
   what the early-warning detectors read.
 - `rollup_days`: per Vietnamese calendar day × unit × topic × province × sentiment × kind, the
-  documents; what the dashboards read (a month is 30 rows per combination, not 720).
+  documents; what the dashboards read.
 - `rollup_source_days`: per day × source, the documents and the negative ones (top sources).
 
-A document with two topics adds one to each topic's rows and one to the `ALL_TOPICS` row, so
-volumes are read from `ALL_TOPICS` and never count a document twice. `NO_PROVINCE` stands for a
-document whose province was not found. Counts are added in the transaction that stores the
-documents, so each document is counted exactly once; `rebuild` recounts everything from the
-stored documents (after a re-analysis, or to check).
+`ALL` in a column of `rollup_days` means "any": a document adds one to the rows of each of its
+topics and to the `ALL` topic row, and likewise to its province's and to the `ALL` province row,
+to its kind's and to the `ALL` kind row. Every question the dashboard asks (volume by day for a
+topic, or for all; topics for a province, or for all; …) is then read from a few rows that an
+index finds directly, instead of summing over the dimensions it does not ask about: the reason a
+dashboard over ten million documents answers as fast as over ten thousand. Volumes are read from
+`ALL` rows and never count a document twice. `NO_PROVINCE` stands for a document whose province
+was not found. (`rollup_hours` uses `ALL` for topics only.)
+
+Counts are added in the transaction that stores the documents, so each document is counted
+exactly once; `rebuild` recounts everything from the stored documents (after a re-analysis, or
+to check).
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, delete, select
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -31,10 +39,10 @@ from duluan.db.types import UTCDateTime
 from duluan.ingest.dates import VIETNAM_TIME
 from duluan.ingest.models import Document, Enrichment
 
-ALL_TOPICS = "*"
+ALL = "*"
 NO_PROVINCE = ""
 REBUILD_BATCH = 5_000  # documents read per query while rebuilding
-ROWS_PER_STATEMENT = 1_000  # SQLite allows 32,766 bound values in one statement
+ROWS_PER_STATEMENT = 1_000  # rows sent per call of the upsert
 
 
 class RollupHour(Base):
@@ -50,6 +58,30 @@ class RollupHour(Base):
 
 class RollupDay(Base):
     __tablename__ = "rollup_days"
+    __table_args__ = (
+        # Covering indexes, one per shape of question: a topic's (or all topics') days and
+        # provinces; a province's (or all provinces') topics. Both end in the count they sum.
+        Index(
+            "ix_rollup_days_by_topic",
+            "kind",
+            "topic",
+            "province_code",
+            "day",
+            "unit_id",
+            "sentiment",
+            "documents",
+        ),
+        Index(
+            "ix_rollup_days_by_province",
+            "kind",
+            "province_code",
+            "topic",
+            "day",
+            "unit_id",
+            "sentiment",
+            "documents",
+        ),
+    )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
@@ -105,10 +137,12 @@ def add(session: Session, documents: Iterable[Counted]) -> None:
         hour, day = hour_of(doc.published_at), day_of(doc.published_at)
         province = doc.province_code or NO_PROVINCE
         negative = int(doc.sentiment == "negative")
-        for topic in (ALL_TOPICS, *sorted(set(doc.topics))):
+        for topic in (ALL, *sorted(set(doc.topics))):
             hours[(hour, doc.unit_id, topic, province)] += 1
             negative_hours[(hour, doc.unit_id, topic, province)] += negative
-            days[(day, doc.unit_id, topic, province, doc.sentiment, doc.kind)] += 1
+            for place in (ALL, province):
+                for kind in (ALL, doc.kind):
+                    days[(day, doc.unit_id, topic, place, doc.sentiment, kind)] += 1
         sources[(day, doc.source_id, doc.unit_id)] += 1
         negative_sources[(day, doc.source_id, doc.unit_id)] += negative
     _increment(
@@ -149,16 +183,23 @@ def _increment(
         return
     values = [dict(zip(key_columns, row[:-1], strict=True)) | row[-1] for row in rows]
     values.sort(key=lambda v: tuple(str(v[c]) for c in key_columns))
-    counts = list(rows[0][-1])
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    counts = tuple(rows[0][-1])
+    statement = _upsert(session.get_bind().dialect.name, table, conflict or key_columns, counts)
     for start in range(0, len(values), ROWS_PER_STATEMENT):
-        statement = insert(table).values(values[start : start + ROWS_PER_STATEMENT])
-        statement = statement.on_conflict_do_update(
-            index_elements=list(conflict or key_columns),
-            set_={c: getattr(table, c) + getattr(statement.excluded, c) for c in counts},
-        )
-        session.execute(statement)
+        session.execute(statement, values[start : start + ROWS_PER_STATEMENT])
+
+
+@cache
+def _upsert(
+    dialect: str, table: type[Base], conflict: tuple[str, ...], counts: tuple[str, ...]
+) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE adding the counts, built once and run with many rows."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict),
+        set_={c: getattr(table, c) + getattr(statement.excluded, c) for c in counts},
+    )
 
 
 def rebuild(session: Session) -> int:

@@ -23,7 +23,7 @@ from duluan.ingest.connectors import CONNECTORS
 from duluan.ingest.http import Fetcher
 from duluan.ingest.items import FetchOutcome
 from duluan.ingest.models import FETCHED_KINDS, FetchRun, Source
-from duluan.ingest.service import Progress, StoreSummary, store_items
+from duluan.ingest.service import Progress, StoreSummary, store_batch
 from duluan.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -121,11 +121,8 @@ def _store_in_batches(
     secret = get_settings().secret_key
     total = len(outcome.items)
     for start in range(0, total, BATCH):
-        with transaction(factory) as session:
-            source = session.get_one(Source, source_id)
-            summary.add(
-                store_items(session, source, outcome.items[start : start + BATCH], secret=secret)
-            )
+        batch = outcome.items[start : start + BATCH]
+        summary.add(store_batch(factory, source_id, batch, secret=secret))
         if progress:
             progress(min(start + BATCH, total), total)
     return summary

@@ -34,7 +34,7 @@ from duluan.i18n import stored_text
 from duluan.ingest.dates import from_timestamp, parse_iso_datetime, parse_vietnamese_date
 from duluan.ingest.items import Item
 from duluan.ingest.models import DOCUMENT_KINDS, Source
-from duluan.ingest.service import Progress, StoreSummary, store_items
+from duluan.ingest.service import Progress, StoreSummary, store_batch
 from duluan.settings import get_settings
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -200,10 +200,8 @@ def import_file(
             summary.bad_lines.append((number, str(exc)))
     secret = get_settings().secret_key
     for start in range(0, len(items), BATCH):
-        with transaction(factory) as session:
-            source = session.get_one(Source, source_id)
-            batch = items[start : start + BATCH]
-            summary.stored.add(store_items(session, source, batch, secret=secret))
+        batch = items[start : start + BATCH]
+        summary.stored.add(store_batch(factory, source_id, batch, secret=secret))
         if progress:
             progress(min(start + BATCH, len(items)), len(items))
     return summary

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import duluan.auth.models  # noqa: F401 - registers org_units and users, which keys here point at
 from duluan.db.base import Base
 from duluan.db.types import UTCDateTime, utcnow
 

@@ -20,10 +20,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.analysis import rollups
 from duluan.analysis.pipeline import Analyzer, default_analyzer
+from duluan.db.engine import transaction
 from duluan.i18n import stored_text
 from duluan.ingest import dedup
 from duluan.ingest.items import MAX_TEXT_CHARS, MAX_TITLE_CHARS, Item
@@ -84,6 +85,7 @@ class _Prepared:
     external_id: str
     url_key: str | None
     content_hash: str
+    content_key: str  # what makes two items the same content: the text, and for posts the author
     author_hash: str | None
     published_at: datetime
 
@@ -106,9 +108,9 @@ def _prepare(item: Item, secret: str, now: datetime) -> _Prepared | str:
     author = author_hash(item.author, secret) if item.author else None
     # Without an id or URL, the content is the key; for posts, with the author: two people
     # writing the same words are two opinions.
-    fallback = content
+    content_key = content
     if item.kind != "article" and author:
-        fallback = hashlib.sha256(f"{content}:{author}".encode()).hexdigest()
+        content_key = hashlib.sha256(f"{content}:{author}".encode()).hexdigest()
     published = item.published_at or now
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
@@ -119,9 +121,10 @@ def _prepare(item: Item, secret: str, now: datetime) -> _Prepared | str:
         title=title.text,
         text=text.text,
         pii_masked=title.pii_masked or text.pii_masked,
-        external_id=(item.external_id or key or fallback)[:255],
+        external_id=(item.external_id or key or content_key)[:255],
         url_key=key,
         content_hash=content,
+        content_key=content_key,
         author_hash=author,
         published_at=published,
     )
@@ -171,9 +174,38 @@ def store_items(
     analyzer: Analyzer | None = None,
     now: datetime | None = None,
 ) -> StoreSummary:
-    """Store the new items among `items` for `source`, analysed; see the module docstring."""
-    analyzer = analyzer or default_analyzer()
-    now = now or datetime.now(UTC)
+    """Store the new items among `items` for `source`, analysed, in the caller's transaction."""
+    summary, fresh = _screen(session, source, items, secret, now or datetime.now(UTC))
+    enrichments = _analyse(fresh, analyzer)
+    _store(session, source, fresh, enrichments, summary)
+    return summary
+
+
+def store_batch(
+    factory: sessionmaker[Session],
+    source_id: int,
+    items: Sequence[Item],
+    *,
+    secret: str,
+    analyzer: Analyzer | None = None,
+) -> StoreSummary:
+    """`store_items` for jobs, in two transactions: screening (a read), then, after the analysis,
+    a short write transaction that holds the write lock only while it inserts. Several jobs can
+    then store at once, on SQLite too."""
+    with transaction(factory) as session:
+        source = session.get_one(Source, source_id)
+        summary, fresh = _screen(session, source, items, secret, datetime.now(UTC))
+    enrichments = _analyse(fresh, analyzer)
+    with transaction(factory, write=True) as session:
+        source = session.get_one(Source, source_id)
+        _store(session, source, fresh, enrichments, summary)
+    return summary
+
+
+def _screen(
+    session: Session, source: Source, items: Sequence[Item], secret: str, now: datetime
+) -> tuple[StoreSummary, list[_Prepared]]:
+    """Prepare every item; the summary of those refused or already stored, and the fresh ones."""
     summary = StoreSummary(found=len(items))
     fresh: list[_Prepared] = []
     seen: set[str] = set()
@@ -185,13 +217,33 @@ def store_items(
                 f"{(item.url or item.external_id or item.title)[:120]}: {prepared}"
             )
             continue
-        keys = {prepared.external_id, prepared.url_key or prepared.external_id}
+        keys = {
+            prepared.external_id,
+            prepared.url_key or prepared.external_id,
+            prepared.content_key,
+        }
         if not seen.isdisjoint(keys) or _is_duplicate(session, source, prepared):
             summary.duplicate += 1
             continue
         seen.update(keys)
         fresh.append(prepared)
-    enrichments = analyzer.analyze_many([f"{p.title}\n{p.text}".strip() for p in fresh])
+    return summary, fresh
+
+
+def _analyse(fresh: list[_Prepared], analyzer: Analyzer | None) -> list[dict[str, object]]:
+    texts = [f"{p.title}\n{p.text}".strip() for p in fresh]
+    return (analyzer or default_analyzer()).analyze_many(texts)
+
+
+def _store(
+    session: Session,
+    source: Source,
+    fresh: list[_Prepared],
+    enrichments: list[dict[str, object]],
+    summary: StoreSummary,
+) -> None:
+    """Insert the fresh items with their enrichment and count them in the roll-ups; an item
+    stored meanwhile by another writer counts as a duplicate."""
     counted: list[rollups.Counted] = []
     for prepared, fields in zip(fresh, enrichments, strict=True):
         stored = _insert(session, source, prepared, fields)
@@ -203,13 +255,14 @@ def store_items(
             counted.append(stored)
     rollups.add(session, counted)  # in this transaction: counted exactly when stored
     source.documents_total = (source.documents_total or 0) + summary.new
-    return summary
 
 
 def _insert(
     session: Session, source: Source, p: _Prepared, fields: dict[str, object]
 ) -> _Stored | None:
-    """Insert one document with its enrichment; None when a concurrent writer stored it first."""
+    """Insert one document with its enrichment; None when another writer stored it first."""
+    if _is_duplicate(session, source, p):  # since the screening, in another transaction
+        return None
     search_text = fold(f"{p.title} {p.text}").lower()
     bands = dedup.bands(dedup.signature(search_text))
     try:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+import duluan.auth.models  # noqa: F401 - registers org_units and users, which keys here point at
 from duluan.db.base import Base
 from duluan.db.types import UTCDateTime, utcnow
 

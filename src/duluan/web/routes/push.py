@@ -15,7 +15,7 @@ from duluan.errors import BadInput, PermissionDenied
 from duluan.ingest import files, sources
 from duluan.ingest.items import Item
 from duluan.ingest.models import Source
-from duluan.ingest.service import store_items
+from duluan.ingest.service import store_batch
 from duluan.web.deps import SessionDep, need
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -119,10 +119,14 @@ def push_documents(
     if len(documents) > MAX_DOCUMENTS:
         raise _bad_body()
     source = push_source(db, actor, _unit(db, actor, body.get("unit")), name)
+    source_id, unit_id = source.id, source.unit_id
+    db.commit()  # the documents are stored in their own short write transaction
     items, rejected = _items(documents)
     secret = request.app.state.settings.secret_key
-    summary = store_items(db, source, [item for _, item in items], secret=secret)
-    # store_items names a rejected item by its URL, id or title: find its index back.
+    summary = store_batch(
+        request.app.state.sessions, source_id, [item for _, item in items], secret=secret
+    )
+    # store_batch names a rejected item by its URL, id or title: find its index back.
     for reason in summary.reasons:
         index = next((i for i, item in items if reason.startswith(_label(item) + ":")), -1)
         rejected.append(Rejected(index=index, reason=reason.split(": ", 1)[-1]))
@@ -130,8 +134,8 @@ def push_documents(
         db,
         actor=actor,
         action="documents.pushed",
-        target=f"source:{source.id}",
-        unit_id=source.unit_id,
+        target=f"source:{source_id}",
+        unit_id=unit_id,
         detail={"new": summary.new, "duplicate": summary.duplicate, "rejected": len(rejected)},
     )
     return PushOut(

@@ -4,7 +4,7 @@ Documents stored before this revision are counted by `duluan rollups rebuild`.
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 07:42:07.807696
+Create Date: 2026-11-24 07:54:47.521565
 """
 
 from __future__ import annotations
@@ -43,6 +43,18 @@ def upgrade() -> None:
             name=op.f("pk_rollup_days"),
         ),
     )
+    with op.batch_alter_table("rollup_days", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_rollup_days_by_province",
+            ["kind", "province_code", "topic", "day", "unit_id", "sentiment", "documents"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_rollup_days_by_topic",
+            ["kind", "topic", "province_code", "day", "unit_id", "sentiment", "documents"],
+            unique=False,
+        )
+
     op.create_table(
         "rollup_hours",
         sa.Column("hour", duluan.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -88,4 +100,8 @@ def downgrade() -> None:
 
     op.drop_table("rollup_source_days")
     op.drop_table("rollup_hours")
+    with op.batch_alter_table("rollup_days", schema=None) as batch_op:
+        batch_op.drop_index("ix_rollup_days_by_topic")
+        batch_op.drop_index("ix_rollup_days_by_province")
+
     op.drop_table("rollup_days")

@@ -1,0 +1,231 @@
+"""Overview dashboard response time over roll-ups that count 10 million documents.
+
+    .venv/bin/python -m benchmarks dashboard                       (SQLite)
+    bash scripts/test-postgres.sh start
+    DULUAN_BENCH_POSTGRES_URL="$(bash scripts/test-postgres.sh url)" \\
+        .venv/bin/python -m benchmarks dashboard                   (SQLite, then PostgreSQL)
+
+Dashboards read only the roll-ups, so their cost depends on how many roll-up rows a period holds,
+not on how many documents were collected. The benchmark writes the roll-up rows that 10 million
+documents over 90 days produce (generated, clearly synthetic: skewed over three owner units,
+the 34 provinces, the default topics, three sentiments and four kinds; each document counted in
+its own and in the "any" rows of topic, province and kind, as `rollups.add` does), then times `overview()` (every
+figure of the page) for a national administrator and a provincial analyst over 7, 30 and 90
+days, with and without a topic or province filter, and prints the 95th percentile.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
+
+from duluan.analysis.overview import Filters, overview
+from duluan.analysis.rollups import ALL, NO_PROVINCE, RollupDay, RollupSourceDay
+from duluan.analysis.taxonomy import DEFAULT_TOPICS
+from duluan.auth import units
+from duluan.auth.models import OrgUnit
+from duluan.auth.permissions import Actor, Scope
+from duluan.db import migrate
+from duluan.db.engine import create_db_engine, session_factory, transaction
+from duluan.geo import admin_map
+from duluan.ingest.models import Source
+
+COMMAND = ".venv/bin/python -m benchmarks dashboard"
+DOCUMENTS = int(os.environ.get("DULUAN_BENCH_DOCUMENTS", "10000000"))
+DAYS = 90
+LAST_DAY = date(2026, 11, 24)
+UNITS = (("TW", 0.6), ("15", 0.2), ("01", 0.2))  # owner units and their share of documents
+SENTIMENTS = (("negative", 0.3), ("neutral", 0.5), ("positive", 0.2))
+KINDS = (("article", 0.45), ("post", 0.35), ("comment", 0.15), ("report", 0.05))
+SOURCES_PER_UNIT = 40
+REPEATS = 5  # timed calls of each request
+SAMPLE = 60_000  # documents drawn per day (their counts are scaled to DOCUMENTS / DAYS)
+BATCH = 20_000
+
+
+def _zipf(names: list[str], exponent: float) -> tuple[list[str], list[float]]:
+    """Names with Zipf weights: the first is the most frequent."""
+    return names, [1 / (rank + 1) ** exponent for rank in range(len(names))]
+
+
+def _pick(rng: random.Random, choices: tuple[tuple[str, float], ...], n: int) -> list[str]:
+    return rng.choices([c for c, _ in choices], [w for _, w in choices], k=n)
+
+
+def _roll_up_rows(unit_ids: dict[str, int]) -> tuple[list[dict[str, Any]], int]:
+    """Daily roll-up rows for DOCUMENTS documents; (rows, documents counted).
+
+    Each day draws SAMPLE documents (unit, province, sentiment, kind, one or two topics) and
+    scales the counts to the day's share of DOCUMENTS.
+    """
+    rng = random.Random(20261124)
+    province_names, province_weights = _zipf(
+        [p.code for p in admin_map.provinces()] + [NO_PROVINCE], 0.8
+    )
+    topic_names, topic_weights = _zipf([t.code for t in DEFAULT_TOPICS], 0.9)
+    scale = DOCUMENTS / DAYS / SAMPLE
+    rows: list[dict[str, Any]] = []
+    for offset in range(DAYS):
+        day = LAST_DAY - timedelta(days=offset)
+        counts: Counter[tuple[Any, ...]] = Counter()
+        draws = zip(
+            _pick(rng, UNITS, SAMPLE),
+            rng.choices(province_names, province_weights, k=SAMPLE),
+            _pick(rng, SENTIMENTS, SAMPLE),
+            _pick(rng, KINDS, SAMPLE),
+            rng.choices(topic_names, topic_weights, k=SAMPLE),
+            rng.choices(topic_names, topic_weights, k=SAMPLE),
+            rng.choices((True, False), (1, 2), k=SAMPLE),
+            strict=True,
+        )
+        for unit, province, sentiment, kind, first, second, two in draws:
+            for topic in {ALL, first, second} if two else (ALL, first):
+                for place in (ALL, province):  # as rollups.add counts
+                    for any_kind in (ALL, kind):
+                        counts[(unit_ids[unit], topic, place, sentiment, any_kind)] += 1
+        for (unit_id, topic, province, sentiment, kind), n in counts.items():
+            rows.append(
+                {
+                    "day": day,
+                    "unit_id": unit_id,
+                    "topic": topic,
+                    "province_code": province,
+                    "sentiment": sentiment,
+                    "kind": kind,
+                    "documents": max(1, round(n * scale)),
+                }
+            )
+    counted = sum(
+        r["documents"] for r in rows if r["topic"] == r["province_code"] == r["kind"] == ALL
+    )
+    return rows, counted
+
+
+def _prepare(url: str) -> tuple[Any, dict[str, int], int, int]:
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        units.load_administrative_map(session)
+        unit_ids = {code: units.find_by_code(session, code).id for code, _ in UNITS}
+        sources = [
+            Source(
+                unit_id=unit_id,
+                kind="rss",
+                name=f"Nguồn {code}-{i}",
+                url=f"https://{code}-{i}.example/rss",
+            )
+            for code, unit_id in unit_ids.items()
+            for i in range(SOURCES_PER_UNIT)
+        ]
+        session.add_all(sources)
+        session.flush()
+        source_rows = [
+            {
+                "day": LAST_DAY - timedelta(days=d),
+                "source_id": s.id,
+                "unit_id": s.unit_id,
+                "documents": 1 + (DOCUMENTS // DAYS // len(sources)),
+                "negative": 1,
+            }
+            for s in sources
+            for d in range(DAYS)
+        ]
+    rows, counted = _roll_up_rows(unit_ids)
+    with transaction(factory) as session:
+        for start in range(0, len(rows), BATCH):
+            session.execute(insert(RollupDay), rows[start : start + BATCH])
+        session.execute(insert(RollupSourceDay), source_rows)
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))  # fresh planner statistics, as after autovacuum
+        connection.commit()
+    return engine, unit_ids, len(rows), counted
+
+
+def _actors(session: Any, unit_ids: dict[str, int]) -> dict[str, Actor]:
+    found = {}
+    for label, code, role in (
+        ("national admin", "TW", "admin"),
+        ("Lào Cai analyst", "15", "analyst"),
+    ):
+        unit = session.get(OrgUnit, unit_ids[code])
+        found[label] = Actor(0, label, label, "vi", (Scope(role, unit.id, unit.path),))
+    return found
+
+
+def _requests() -> list[tuple[str, Filters]]:
+    found = []
+    for days in (7, 30, 90):
+        since = LAST_DAY - timedelta(days=days - 1)
+        found.append((f"{days} days", Filters(since, LAST_DAY)))
+        found.append((f"{days} days, topic", Filters(since, LAST_DAY, topic="land")))
+        found.append((f"{days} days, province", Filters(since, LAST_DAY, province_code="15")))
+    return found
+
+
+def measure(url: str, label: str) -> None:
+    started = time.perf_counter()
+    engine, unit_ids, rows, counted = _prepare(url)
+    print(
+        f"\n{label}: {rows:,} daily roll-up rows counting {counted:,} documents "
+        f"(written in {time.perf_counter() - started:.0f} s)"
+    )
+    timings: list[float] = []
+    factory = session_factory(engine)
+    with factory() as session:
+        actors = _actors(session, unit_ids)
+        for who, actor in actors.items():
+            for name, filters in _requests():
+                overview(session, actor, filters)  # warm the caches once
+                spent = []
+                for _ in range(REPEATS):
+                    start = time.perf_counter()
+                    overview(session, actor, filters)
+                    spent.append(time.perf_counter() - start)
+                timings.extend(spent)
+                print(f"  {who:>16}, {name:<19} median {statistics.median(spent) * 1000:7.1f} ms")
+    timings.sort()
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    print(
+        f"{label}: p95 {p95 * 1000:.0f} ms over {len(timings)} overview requests "
+        f"(target ≤ 300 ms); repeat with: {COMMAND}"
+    )
+    engine.dispose()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        measure(f"sqlite:///{Path(folder) / 'dashboard.sqlite3'}", "SQLite")
+    postgres = os.environ.get("DULUAN_BENCH_POSTGRES_URL")
+    if not postgres:
+        print("PostgreSQL: skipped (set DULUAN_BENCH_POSTGRES_URL, see this module's docstring)")
+        return
+    admin = create_db_engine(
+        make_url(postgres).set(database="postgres").render_as_string(hide_password=False)
+    )
+    name = f"duluan_bench_{datetime.now(UTC):%H%M%S}"
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        measure(
+            make_url(postgres).set(database=name).render_as_string(hide_password=False),
+            "PostgreSQL",
+        )
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
