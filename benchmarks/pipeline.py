@@ -51,7 +51,6 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -82,11 +81,11 @@ from duluan.jobs.models import Job
 from duluan.jobs.runner import InlineRunner, Runner
 from duluan.settings import get_settings
 from duluan.text.fold import fold
+from tests import local_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCES = ROOT / "corpus" / "news_reports.jsonl"
 COMMAND = ".venv/bin/python -m benchmarks pipeline"
-REDIS_SERVER = shutil.which("redis-server")
 JOB_KIND = "ingest.collect_source"
 MODES = ("inline", "celery")
 NEAR_COPIES, RELISTED, NUMBERS = 0.10, 0.10, 1 / 16  # shares of the entries of a feed
@@ -381,13 +380,6 @@ def run_inline(
     return time.perf_counter() - started, f"peak RSS {_peak_mib():,.0f} MiB ({scope})"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _until(
     done: Callable[[], bool], timeout: float, what: str, alive: Callable[[], None] | None = None
 ) -> None:
@@ -399,41 +391,6 @@ def _until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout:.0f} s for {what}")
         time.sleep(0.05)
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextmanager
-def _redis(folder: Path) -> Iterator[str]:
-    """A private redis-server on a free loopback port, without persistence."""
-    assert REDIS_SERVER is not None
-    port = _free_port()
-    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    command += ["--appendonly", "no", "--dir", str(folder)]
-    server = subprocess.Popen(  # noqa: S603 - our own command line
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _until(partial(_listening, port), 10, "redis-server to listen")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        _stop(server)
 
 
 class Workers:
@@ -462,13 +419,13 @@ class Workers:
 
     def stop(self) -> None:
         for process in self.processes:
-            _stop(process)
+            local_processes.stop(process)
 
 
 def run_celery(
     factory: sessionmaker[Session], jobs: list[tuple[int, int]], processes: int, folder: Path
 ) -> tuple[float, str]:
-    with _redis(folder) as broker:
+    with local_processes.redis_server(folder) as broker:
         workers = Workers(folder, {**os.environ, "DULUAN_REDIS_URL": broker}, processes)
         try:
             _until(workers.ready, 120, "the workers to be ready", workers.check)
@@ -569,7 +526,7 @@ def main() -> None:
     modes = [m.strip() for m in os.environ.get("BENCH_MODES", ",".join(MODES)).split(",")]
     if set(modes) - set(MODES):
         raise SystemExit(f"BENCH_MODES: one or more of {', '.join(MODES)}")
-    if "celery" in modes and REDIS_SERVER is None:
+    if "celery" in modes and local_processes.REDIS_SERVER is None:
         print("Celery mode skipped: no redis-server (scripts/system-deps.sh installs it)")
         modes.remove("celery")
     print(f"# {COMMAND}   (BENCH_FEEDS={feeds} BENCH_ITEMS={items} BENCH_PARALLEL={parallel})")

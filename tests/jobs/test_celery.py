@@ -9,9 +9,7 @@ heartbeat stale, takes it over and stores the rest. Every item must be there exa
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,55 +22,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.jobs.celery_app import CeleryRunner, create_celery
 from duluan.jobs.models import Job
+from tests import local_processes
 from tests.jobs import support
 from tests.jobs.support import wait_until
 
 ROOT = Path(__file__).parents[2]
-REDIS_SERVER = shutil.which("redis-server")
 ITEMS, BATCH = 40, 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A private Redis on a free local port, without persistence."""
-    if REDIS_SERVER is None:
+    if local_processes.REDIS_SERVER is None:
         pytest.skip("redis-server is not installed: the Celery crash test needs a real broker")
-    port = _free_port()
-    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    command += ["--appendonly", "no", "--dir", str(tmp_path)]
-    server = subprocess.Popen(  # noqa: S603 - our own command line, no outside input
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        wait_until(lambda: _listening(port), 10, "redis-server to listen")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        _stop(server)
+    with local_processes.redis_server(tmp_path) as url:
+        yield url
 
 
 class Workers:
@@ -102,7 +66,7 @@ class Workers:
 
     def stop_all(self) -> None:
         for process in self.processes.values():
-            _stop(process)
+            local_processes.stop(process)
 
 
 @pytest.fixture
