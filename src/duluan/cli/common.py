@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.db.engine import create_db_engine, session_factory, transaction
 from duluan.errors import DuluanError
@@ -28,6 +28,17 @@ def fail(message: str) -> typer.Exit:
 def fail_with(error: DuluanError) -> typer.Exit:
     """`fail` with a domain error's message in the deployment's language."""
     return fail(translate(error.key, get_settings().default_locale, **error.params))
+
+
+@contextmanager
+def database_sessions() -> Iterator[sessionmaker[Session]]:
+    """A session factory on the configured database, for work that commits in several
+    transactions (collection, imports); its connections are closed at the end."""
+    engine = create_db_engine(get_settings().effective_database_url)
+    try:
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @contextmanager

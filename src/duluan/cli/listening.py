@@ -19,21 +19,15 @@ from duluan.analysis import rollups
 from duluan.auth import audit, units
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, Scope
-from duluan.cli.common import database_session, fail, fail_with, group
-from duluan.db.engine import create_db_engine, session_factory
+from duluan.cli.common import database_session, database_sessions, fail, fail_with, group
 from duluan.errors import DuluanError
 from duluan.ingest import collect, files, search, sources
 from duluan.ingest.models import SOURCE_KINDS, Document
-from duluan.settings import get_settings
 
 sources_app = group("Sources of collected documents: feeds, sitemaps, pages, forums.")
 import_app = group("Import documents from files.")
 rollups_app = group("Counts of documents by time, topic, province and sentiment (dashboards).")
 console = Console(stderr=True)
-
-
-def _factory() -> Any:
-    return session_factory(create_db_engine(get_settings().effective_database_url))
 
 
 @sources_app.command("add")
@@ -141,7 +135,8 @@ def collect_command(
     if not once:
         raise fail("use --once here; `duluan serve` collects continuously")
     try:
-        results = collect.collect_due(_factory())
+        with database_sessions() as factory:
+            results = collect.collect_due(factory)
     except DuluanError as exc:
         raise fail_with(exc) from None
     for result in results:
@@ -161,7 +156,6 @@ def import_posts(
     ] = None,
 ) -> None:
     """Import posts or articles; bad lines are reported with their number and skipped."""
-    factory = _factory()
     try:
         columns = files.parse_mapping(mapping or [])
         with database_session() as session:
@@ -169,7 +163,8 @@ def import_posts(
                 session, None, units.find_by_code(session, unit), source_name
             )
             source_id = source.id
-        summary = files.import_file(factory, source_id, path, mapping=columns)
+        with database_sessions() as factory:
+            summary = files.import_file(factory, source_id, path, mapping=columns)
     except DuluanError as exc:
         raise fail_with(exc) from None
     with database_session() as session:
