@@ -6,7 +6,7 @@ import importlib
 import sys
 
 # Module names under benchmarks/, each with a main() that prints its figure and how to repeat it.
-BENCHMARKS: tuple[str, ...] = ("nlp", "dedup", "pipeline", "dashboard")
+BENCHMARKS: tuple[str, ...] = ("nlp", "dedup", "pipeline", "dashboard", "warning")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from duluan.cli.listening import (
     sources_app,
 )
 from duluan.cli.nlp import analyze, nlp_app
+from duluan.cli.warning import alerts_app
 from duluan.settings import get_settings
 
 app = group("duluan: Vietnamese-first platform for public-opinion research.")
@@ -32,6 +33,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(rollups_app, name="rollups")
 app.command("collect")(collect_command)
 app.command("search")(search_command)
+app.add_typer(alerts_app, name="alerts")
 
 
 @app.command()

@@ -11,7 +11,8 @@ from alembic import context
 import duluan.analysis.rollups
 import duluan.auth.models
 import duluan.ingest.models
-import duluan.jobs.models  # noqa: F401
+import duluan.jobs.models
+import duluan.warning.models  # noqa: F401
 from duluan.db.base import Base
 from duluan.db.engine import create_db_engine
 

@@ -1,0 +1,140 @@
+"""Detection over the stored hourly roll-ups: bursts found where and when they are, nothing on
+flat or sparse series, nothing twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from duluan.analysis.rollups import ALL, RollupHour
+from duluan.auth import units
+from duluan.warning import synthetic
+from duluan.warning.detect import detect
+from duluan.warning.detectors import DETECTORS
+from duluan.warning.models import Alert
+from duluan.warning.series import HISTORY_HOURS
+from tests.warning.conftest import END, START, Loader
+
+LAND = synthetic.SeriesSpec("land_projects", "15", per_hour=8.0)
+SCHOOLS = synthetic.SeriesSpec("education", "01", per_hour=8.0)
+BURST = synthetic.InjectedEvent("land_projects", "15", END - timedelta(hours=3), 6, size=5.0)
+
+
+def _alerts(db: Session) -> list[Alert]:
+    return list(db.scalars(select(Alert).order_by(Alert.id)))
+
+
+def test_a_clear_burst_is_found_at_its_place_topic_and_hours(db: Session, load: Loader) -> None:
+    load([LAND, SCHOOLS], [BURST])
+
+    found = detect(db, END + timedelta(minutes=20))  # the hour under way is not complete
+
+    assert [(a.detector, a.topic, a.province_code) for a in found] == [
+        ("volume_burst", "land_projects", "15")
+    ]
+    alert = found[0]
+    assert alert.unit_id == units.find_by_code(db, "15").id
+    assert alert.window_end == END
+    assert BURST.start <= alert.window_start < END  # the event's hours, not before
+    assert alert.observed > 2 * alert.expected
+    assert alert.significance < DETECTORS["volume_burst"].threshold
+    assert alert.state == "open" and alert.id is not None
+
+
+def test_a_flat_series_gives_no_alert(db: Session, load: Loader) -> None:
+    """Five documents every hour for five weeks, and a noisy series without events."""
+    load([SCHOOLS], extra=24)
+    unit_id = units.find_by_code(db, "15").id
+    db.add_all(
+        RollupHour(
+            hour=START + timedelta(hours=h),
+            unit_id=unit_id,
+            topic=t,
+            province_code="08",
+            documents=5,
+            negative=1,
+        )
+        for h in range(HISTORY_HOURS + 24)
+        for t in ("healthcare", ALL)
+    )
+    db.commit()
+
+    for hour in range(25):
+        assert detect(db, END + timedelta(hours=hour)) == []
+    assert _alerts(db) == []
+
+
+def test_running_detection_again_stores_no_duplicate(db: Session, load: Loader) -> None:
+    load([LAND, SCHOOLS], [BURST], extra=2)
+
+    first = detect(db, END)
+    db.commit()
+    again = detect(db, END)
+    later = detect(db, END + timedelta(hours=2))  # the same episode, still going on
+    db.commit()
+
+    assert len(first) == 1 and again == [] and later == []
+    assert db.scalar(select(func.count()).select_from(Alert)) == 1
+
+
+def test_a_sparse_series_does_not_alarm_on_a_single_document(db: Session, load: Loader) -> None:
+    load([SCHOOLS])  # the platform has been counting for the whole baseline
+    unit_id = units.find_by_code(db, "15").id
+    rng = np.random.default_rng(3)
+    sparse = rng.choice([0, 1, 2], size=HISTORY_HOURS, p=[0.94, 0.05, 0.01])
+    sparse[-24:] = 0
+    sparse[-1] = 1  # one document in the last hour
+    db.add_all(
+        RollupHour(
+            hour=START + timedelta(hours=h),
+            unit_id=unit_id,
+            topic="corruption",
+            province_code="15",
+            documents=int(n),
+            negative=0,
+        )
+        for h, n in enumerate(sparse)
+        if n
+    )
+    db.commit()
+
+    assert detect(db, END) == []
+
+    # Not blind, though: ten documents in the next hour are a burst.
+    db.add(
+        RollupHour(
+            hour=END,
+            unit_id=unit_id,
+            topic="corruption",
+            province_code="15",
+            documents=10,
+            negative=0,
+        )
+    )
+    db.commit()
+    assert [a.topic for a in detect(db, END + timedelta(hours=1))] == ["corruption"]
+
+
+def test_a_rise_of_the_negative_share_is_found(db: Session, load: Loader) -> None:
+    busy = synthetic.SeriesSpec("traffic_safety", "15", per_hour=30.0, negative_share=0.25)
+    angry = synthetic.InjectedEvent(
+        "traffic_safety", "15", END - timedelta(hours=12), 12, negative_share=0.6
+    )
+    load([busy, SCHOOLS], [angry])
+
+    found = detect(db, END)
+
+    assert [(a.detector, a.topic) for a in found] == [("negative_share", "traffic_safety")]
+    alert = found[0]
+    assert alert.observed > alert.expected + 0.2  # shares
+    assert 0.2 < alert.expected < 0.3
+    assert alert.window_end == END and alert.documents >= 20
+
+
+def test_nothing_is_found_before_a_whole_baseline_was_counted(db: Session, load: Loader) -> None:
+    load([LAND], [BURST])
+
+    assert detect(db, END - timedelta(days=7)) == []  # only three weeks of counts then
