@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from duluan.jobs.schedule import Scheduler, Submission
+from duluan.jobs.schedule import Scheduler, Submission, hourly_detection
 from tests.jobs.support import wait_until
 
 
@@ -65,3 +66,16 @@ def test_the_thread_ticks_every_interval_and_stops() -> None:
     started = time.monotonic()
     scheduler.stop(timeout=5)
     assert not scheduler.running and time.monotonic() - started < 1
+
+
+def test_detection_is_asked_for_once_per_completed_hour() -> None:
+    times = iter(
+        datetime(2026, 11, 24, h, m, tzinfo=UTC) for h, m in ((8, 1), (8, 59), (9, 0), (9, 30))
+    )
+    tick = hourly_detection(lambda: next(times))
+
+    asked = [tick() for _ in range(4)]
+
+    assert [len(a) for a in asked] == [1, 0, 1, 0]
+    assert asked[0][0].kind == "warning.detect"
+    assert asked[2][0].payload == {"at": "2026-11-24T09:00:00+00:00"}

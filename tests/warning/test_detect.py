@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from duluan.analysis.rollups import ALL, RollupHour
 from duluan.auth import units
+from duluan.db.engine import session_factory
+from duluan.jobs.models import Job
+from duluan.jobs.runner import Outcome, create_job, run_job
 from duluan.warning import synthetic
 from duluan.warning.detect import detect
 from duluan.warning.detectors import DETECTORS
@@ -138,3 +141,20 @@ def test_nothing_is_found_before_a_whole_baseline_was_counted(db: Session, load:
     load([LAND], [BURST])
 
     assert detect(db, END - timedelta(days=7)) == []  # only three weeks of counts then
+
+
+def test_the_detection_job_stores_the_alerts_once(engine: Engine, load: Loader) -> None:
+    load([LAND, SCHOOLS], [BURST])
+    factory = session_factory(engine)
+    at = {"at": END.isoformat()}
+
+    first, again = (
+        create_job(factory, "warning.detect", at),
+        create_job(factory, "warning.detect", at),
+    )
+
+    assert run_job(factory, first) is Outcome.DONE and run_job(factory, again) is Outcome.DONE
+    with factory() as session:
+        results = [session.get_one(Job, j).result for j in (first, again)]
+        assert session.scalar(select(func.count(Alert.id))) == 1
+    assert results[0]["alerts"] == 1 and results[1]["alerts"] == 0

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.ingest import collect, files
 from duluan.ingest.service import Progress
+from duluan.warning import detect
 
 JobFunction = Callable[[sessionmaker[Session], dict[str, Any], Progress], dict[str, Any]]
 
@@ -34,6 +35,7 @@ MODULES_VARIABLE = "DULUAN_JOB_MODULES"
 JOBS: dict[str, JobFunction] = {
     "ingest.collect_source": collect.collect_job,
     "ingest.import_file": files.import_job,
+    "warning.detect": detect.detect_job,
 }
 # ---------------------------------------------------------------------------------------------
 

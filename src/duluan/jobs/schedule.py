@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from duluan.db.types import utcnow
 from duluan.ingest import collect
 from duluan.jobs.runner import Runner
 
@@ -92,6 +94,21 @@ class Scheduler:
 
 def _name(tick: Tick) -> str:
     return getattr(tick, "__qualname__", repr(tick))
+
+
+def hourly_detection(clock: Callable[[], datetime] = utcnow) -> Tick:
+    """Early-warning detection once per hour, as soon as the hour is complete (a restart may
+    queue it twice in an hour: detection is idempotent)."""
+    last: list[datetime] = []
+
+    def tick() -> list[Submission]:
+        hour = clock().replace(minute=0, second=0, microsecond=0)
+        if last and last[0] == hour:
+            return []
+        last[:] = [hour]
+        return [Submission("warning.detect", {"at": hour.isoformat()})]
+
+    return tick
 
 
 def due_collections(factory: sessionmaker[Session]) -> Tick:

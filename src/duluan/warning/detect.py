@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from duluan.analysis.rollups import ALL, RollupHour, hour_of
+from duluan.db.engine import transaction
+from duluan.ingest.service import Progress
 from duluan.warning.detectors import DETECTORS, Detector, Finding
 from duluan.warning.models import Alert
 from duluan.warning.series import (
@@ -181,3 +184,16 @@ def _last_alerts(session: Session, end: datetime) -> dict[tuple[str, SeriesKey],
         (detector, SeriesKey(unit_id, topic, province)): last
         for detector, unit_id, topic, province, last in rows
     }
+
+
+def detect_job(
+    factory: sessionmaker[Session], payload: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """Job function (jobs.registry): one detection at `payload["at"]` (ISO), or now."""
+    at = payload.get("at")
+    now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    with transaction(factory, write=True) as session:
+        alerts = detect(session, now)
+        ids = [alert.id for alert in alerts]
+    progress(1, 1)
+    return {"alerts": len(ids), "alert_ids": ids}

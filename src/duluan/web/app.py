@@ -21,7 +21,7 @@ from duluan.db.engine import create_db_engine, session_factory
 from duluan.errors import DuluanError, NotAuthenticated
 from duluan.i18n import translate
 from duluan.jobs.runner import Runner, runner_from_settings
-from duluan.jobs.schedule import Scheduler, due_collections
+from duluan.jobs.schedule import Scheduler, due_collections, hourly_detection
 from duluan.settings import Settings, get_settings
 from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
@@ -154,7 +154,9 @@ def create_app(settings: Settings | None = None, *, schedule: bool = False) -> F
     app.state.runner = runner_from_settings(settings, app.state.sessions)
     app.state.scheduler = (
         Scheduler(
-            app.state.runner, [due_collections(app.state.sessions)], interval=SCHEDULE_SECONDS
+            app.state.runner,
+            [due_collections(app.state.sessions), hourly_detection()],
+            interval=SCHEDULE_SECONDS,
         )
         if schedule
         else None
