@@ -32,6 +32,8 @@ AUDITED_ACTIONS = (
     "documents.pushed",
     "document.read",
     "documents.searched",
+    "alert.acknowledged",
+    "alert.dismissed",
 )
 
 

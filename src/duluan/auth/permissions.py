@@ -40,6 +40,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "jobs.view": Action(_STAFF, "See background jobs and their progress."),
     "warning.view": Action(_STAFF, "Read early-warning alerts and hotspot cases."),
+    "alerts.handle": Action(
+        _STAFF, "Acknowledge and dismiss (with a reason) early-warning alerts."
+    ),
     "surveys.view": Action(_STAFF, "Read surveys and their results."),
     "surveys.collect": Action(
         frozenset({"admin", "analyst", "collaborator"}), "Enter or submit survey responses."

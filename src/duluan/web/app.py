@@ -30,6 +30,7 @@ from duluan.web.render import error_text, render
 from duluan.web.routes import (
     account,
     admin,
+    alerts,
     api,
     health,
     jobs,
@@ -52,6 +53,7 @@ ROUTERS = (
     listening.router,
     sources.router,
     jobs.router,
+    alerts.router,
     admin.router,
     account.router,
     api.router,

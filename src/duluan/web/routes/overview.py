@@ -15,6 +15,7 @@ from duluan.analysis import overview
 from duluan.analysis.overview import MAX_DAYS, SENTIMENTS, Filters, Overview, Share
 from duluan.auth.permissions import Actor
 from duluan.ingest.models import DOCUMENT_KINDS
+from duluan.warning import alerts
 from duluan.web.deps import SessionDep, locale_of, need
 from duluan.web.render import DISPLAY_ZONE, render
 from duluan.web.routes.listening import province_names, topic_names
@@ -101,6 +102,7 @@ def overview_page(request: Request, db: SessionDep, actor: Viewer) -> HTMLRespon
         "chart": chart_data(figures, topics),
         "query": _query(filters),
         "percent": _percent,
+        "open_alerts": alerts.open_count(db, actor) if actor.may("warning.view") else None,
     }
     return render(request, "listening/overview.html", context)
 
