@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from duluan.analysis.classifier import LinearModel, train
-from duluan.analysis.features import features
+from duluan.analysis.classifier import LinearModel, Scorer, train
+from duluan.analysis.features import features, pair_features, pair_names, words
 from duluan.analysis.metrics import classification_report
 
 TEXTS = {
@@ -128,3 +128,16 @@ def test_cached_word_rows_give_the_same_scores_as_the_plain_features(model: Line
     for _ in range(2):  # the second time from the cache
         got = model.predict(text).probabilities
         assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
+
+
+def test_pair_names_are_the_pair_features() -> None:
+    assert set(pair_names("Giá", "xăng")) == pair_features(["Giá", "xăng"])
+    assert pair_names("giá", "xăng") == ("b:giá xăng", "g:gia xang")
+
+
+def test_scorer_rows_are_the_rows_of_the_text_features(model: LinearModel) -> None:
+    scorer = Scorer((model,))
+    for text in [*TEXTS["negative"], *TEXTS["positive"], "", "một", "giá xăng giá xăng!"]:
+        expected = {scorer._row[f] for f in features(text) if f in scorer._row}
+        for _ in range(2):  # the second time from memory
+            assert scorer.rows(words(text)) == expected

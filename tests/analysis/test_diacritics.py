@@ -75,3 +75,23 @@ def test_only_text_typed_without_marks_needs_restoring() -> None:
     assert needs_restoring("mn oi hnay gia xang tang qua, cảm on")  # one marked in nine
     assert not needs_restoring("Giá xăng tăng quá, dân khổ")
     assert not needs_restoring("") and not needs_restoring("123 !!!")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gia xang tang qua",
+        "mot hai ba bốn",  # one marked in four: has marks enough
+        "mot hai ba bon nam sáu",  # one in six: needs restoring
+        "Ðường123abc ngõ-hẻm x_y ÀÁ",
+        "  \t\n ",
+    ],
+)
+def test_needs_restoring_counts_syllables_with_a_non_ascii_letter(text: str) -> None:
+    import re
+
+    from duluan.analysis.diacritics import needs_restoring
+
+    syllables = re.findall(r"[^\W\d_]+", text)
+    marked = [s for s in syllables if not s.isascii()]
+    assert needs_restoring(text) == (bool(syllables) and len(marked) * 5 < len(syllables))

@@ -1,7 +1,7 @@
 import pytest
 
-from duluan.analysis.query import parse
-from duluan.analysis.taxonomy import DEFAULT_TOPICS, Topic, classify
+from duluan.analysis.query import Text, parse
+from duluan.analysis.taxonomy import DEFAULT_TOPICS, Topic, TopicMatcher, classify
 
 DESIGN_CODES = {
     "party_building",
@@ -90,3 +90,32 @@ def test_a_deployment_can_define_its_own_topics() -> None:
 )
 def test_folded_look_alikes_do_not_trigger_topics(text: str) -> None:
     assert classify(text) == ["other"]
+
+
+MIXED_TOPICS = (
+    *DEFAULT_TOPICS,
+    Topic("flood_lc", "Lũ ở Lào Cai", "Floods in Lào Cai", '"lũ" AND "lào cai"'),
+    Topic("not_rain", "Không mưa", "No rain", 'nắng NOT "mưa to"'),
+    Topic("prefix", "Tiền tố", "Prefix", "tham* OR (giá AND điện)"),
+    Topic("nested", "Lồng nhau", "Nested", '("cơn bão" OR (lũ OR "sạt lở")) OR covid'),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lũ quét ở Lào Cai, sạt lở nhiều nơi",
+        "Trời nắng, không có mưa to",
+        "nang qua, mua to roi",
+        "trời nắng đẹp",
+        "tham nhũng và giá điện tăng",
+        "gia dien tang, gia xang cung tang",
+        "cơn bão số 3 đổ bộ, covid quay lại",
+        "hom nay troi dep qua",
+        "",
+    ],
+)
+def test_the_matcher_agrees_with_each_query(text: str) -> None:
+    prepared = Text.of(text)
+    expected = [t.code for t in MIXED_TOPICS if t.node.matches(prepared)] or ["other"]
+    assert TopicMatcher(MIXED_TOPICS).classify(text) == expected

@@ -151,3 +151,28 @@ def test_mentions_are_frozen() -> None:
     mention = PlaceMention("Huế", 0, 3, "46", None, "province")
     with pytest.raises(dataclasses.FrozenInstanceError):
         mention.start = 1  # type: ignore[misc]
+
+
+def _golden_texts() -> list[str]:
+    return [
+        str(row["text"])
+        for name in ("places_dev.jsonl", "places_cases.jsonl")
+        for row in load(name)
+    ]
+
+
+def test_folding_token_by_token_equals_folding_the_whole_text() -> None:
+    from duluan.geo.gazetteer import _TOKEN, _fold_table, _folded, _folded_tokens
+
+    for text in [*_golden_texts(), "Ðà  Nẵng\tvà\nHUẾ, O’Brien ở Q.1", "ho\u0300a bi\u0300nh"]:
+        whole = _folded(text, _TOKEN.finditer(text.translate(_fold_table())))
+        assert _folded_tokens(text) == whole, text
+
+
+def test_a_text_that_may_not_match_has_nothing_to_find() -> None:
+    from duluan.geo.gazetteer import _Matcher
+
+    texts = _golden_texts()
+    skipped = [text for text in texts if not _Matcher(text).may_match()]
+    assert 0 < len(skipped) < len(texts)
+    assert all(_Matcher(text).run(set()) == [] for text in skipped)

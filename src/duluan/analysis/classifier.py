@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from duluan.analysis import artifact
-from duluan.analysis.features import features, pair_features, word_features, words
+from duluan.analysis.features import features, pair_names, word_features, words
+from duluan.text.memo import Memo
 
 FORMAT = "duluan-linear/1"
 
@@ -134,7 +136,7 @@ class Scorer:
     The models' weights sit side by side in one matrix over the union of their features, with
     one extra column per model marking the features that model knows: a text's row of features
     times that matrix gives every model's sums and its own feature count (for the 1/sqrt(count)
-    scaling of training) at once. Feature rows are cached per word, since words repeat.
+    scaling of training) at once.
     """
 
     def __init__(self, models: Sequence[LinearModel]) -> None:
@@ -151,38 +153,36 @@ class Scorer:
             matrix[rows, start:stop] = np.array(list(model.weights.values()), dtype=np.float32)
             matrix[rows, counts_at + k] = 1.0
         self._matrix = matrix
-        self._word_cache: dict[str, tuple[int, ...]] = {}
+        # Words and pairs of words repeat from text to text: their rows are remembered.
+        self._word_rows = Memo(self._find_word_rows, 200_000)
+        self._pair_rows = Memo(self._find_pair_rows, 200_000)
 
-    def _word_rows(self, word: str) -> tuple[int, ...]:
-        found = self._word_cache.get(word)
-        if found is None:
-            found = tuple(i for i in map(self._row.get, word_features(word)) if i is not None)
-            if len(self._word_cache) > 200_000:
-                self._word_cache.clear()
-            self._word_cache[word] = found
-        return found
+    def _known(self, names: Iterable[str]) -> tuple[int, ...]:
+        """The rows of the features among `names` that some model knows."""
+        return tuple(i for i in map(self._row.get, names) if i is not None)
 
-    def rows(self, written: list[str], pairs: set[str]) -> set[int]:
-        """The feature rows present in a text, from its words and its pair features."""
-        found = {i for i in map(self._row.get, pairs) if i is not None}
-        for word in written:
-            found.update(self._word_rows(word))
+    def _find_word_rows(self, word: str) -> tuple[int, ...]:
+        return self._known(word_features(word))
+
+    def _find_pair_rows(self, pair: tuple[str, str]) -> tuple[int, ...]:
+        return self._known(pair_names(*pair))
+
+    def rows(self, written: list[str]) -> set[int]:
+        """The feature rows present in a text, from its words (see `features.words`)."""
+        found: set[int] = set()
+        found.update(*self._pair_rows.many(list(pairwise(written))), *self._word_rows.many(written))
         return found
 
     def predict(self, texts: Sequence[str]) -> list[list[Prediction]]:
         """For each text, one prediction per model (in the order the models were given)."""
-        parts = []
-        for text in texts:
-            written = words(text)
-            parts.append(self.rows(written, pair_features(written)))
-        return self.predict_rows(parts)
+        return self.predict_rows([self.rows(words(text)) for text in texts])
 
     def predict_rows(self, texts: Sequence[set[int]]) -> list[list[Prediction]]:
         """`predict` from each text's feature rows (see `rows`)."""
         from scipy.sparse import csr_matrix
 
         indptr = np.cumsum([0, *map(len, texts)])
-        indices = np.fromiter((i for rows in texts for i in rows), dtype=np.int64, count=indptr[-1])
+        indices = np.fromiter(chain.from_iterable(texts), dtype=np.int64, count=indptr[-1])
         present = csr_matrix(
             (np.ones(len(indices), dtype=np.float32), indices, indptr),
             shape=(len(texts), len(self._row)),
@@ -197,8 +197,9 @@ class Scorer:
             logits -= logits.max(axis=1, keepdims=True)
             probabilities = np.exp(logits)
             probabilities /= probabilities.sum(axis=1, keepdims=True)
-            for result, row in zip(results, probabilities.tolist(), strict=True):
-                best = max(range(len(row)), key=row.__getitem__)
+            # argmax, like max(), takes the first of equal scores
+            bests = probabilities.argmax(axis=1).tolist()
+            for result, row, best in zip(results, probabilities.tolist(), bests, strict=True):
                 result.append(
                     Prediction(
                         model.labels[best], row[best], dict(zip(model.labels, row, strict=True))

@@ -15,16 +15,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from operator import itemgetter
 from pathlib import Path
 
 from duluan.analysis import artifact
 from duluan.text.fold import fold, strip_marks
+from duluan.text.tokens import per_token
 
 FORMAT = "duluan-diacritics/1"
 _SEGMENT_BREAK = re.compile(r"[.!?;:\n()\[\]\"“”…]")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
-_MARKED_SYLLABLE = re.compile(r"[^\W\d_]*[^\W\d_\x00-\x7f][^\W\d_]*")  # with a non-ASCII letter
 _LAMBDA = 0.85  # weight of the bigram estimate against the unigram one
 
 
@@ -32,14 +31,21 @@ def _has_marks(token: str) -> bool:
     return strip_marks(token) != token
 
 
+def _token_marks(token: str) -> tuple[bool, ...]:
+    """For each syllable of one whitespace-separated token, whether it has a non-ASCII letter."""
+    return tuple(not syllable.isascii() for syllable in _SYLLABLE.findall(token))
+
+
+_marks = per_token(_token_marks)
+
+
 def needs_restoring(text: str) -> bool:
     """Whether `text` was typed without diacritics: fewer than one syllable in five has marks.
 
     Vietnamese written with diacritics has marks on most syllables; such text is left as typed.
     """
-    syllables = len(_SYLLABLE.findall(text))
-    marked = len(_MARKED_SYLLABLE.findall(text))
-    return bool(syllables) and marked * 5 < syllables
+    marked = _marks(text)
+    return bool(marked) and sum(marked) * 5 < len(marked)
 
 
 def _segments(text: str) -> Iterator[list[re.Match[str]]]:
@@ -105,6 +111,23 @@ class DiacriticsModel:
         bigram = together / self.forms[previous]
         return math.log(_LAMBDA * bigram + (1 - _LAMBDA) * unigram)
 
+    def _best_previous(self, scores: dict[str, float], form: str) -> tuple[str, float]:
+        """The previous form that leads best to `form`, and that path's score (the first of the
+        best, as `max` gives). The decoder's innermost loop: `_log_p` without a bigram is looked
+        up once per form."""
+        forms, bigrams = self.forms, self.bigrams
+        backoff = self._backoff.get(form, self._unknown)
+        unigram = self._unigram.get(form, self._unknown)
+        best, best_score = "", -math.inf  # every path's score is finite
+        for previous, score in scores.items():
+            if bigrams.get((previous, form), 0):
+                score += self._log_p(previous, form)
+            else:
+                score += backoff if previous in forms else unigram
+            if score > best_score:
+                best, best_score = previous, score
+        return best, best_score
+
     def _options(self, typed: str) -> list[str]:
         """The forms a typed syllable may stand for (itself if typed with marks), cached."""
         found = self._option_cache.get(typed)
@@ -126,10 +149,7 @@ class DiacriticsModel:
             step: dict[str, float] = {}
             pointers: dict[str, str] = {}
             for form in choices:
-                prev, score = max(
-                    ((p, s + self._log_p(p, form)) for p, s in scores.items()), key=itemgetter(1)
-                )
-                step[form], pointers[form] = score, prev
+                pointers[form], step[form] = self._best_previous(scores, form)
             scores = step
             back.append(pointers)
         form = max(scores, key=scores.__getitem__)

@@ -20,27 +20,35 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-@lru_cache(maxsize=100_000)
 def word_features(word: str) -> frozenset[str]:
     """The features one word brings alone: itself, its folded form, its character n-grams."""
     folded = fold_word(word)
     return frozenset({f"w:{word}", f"f:{folded}"}) | _char_grams(folded)
 
 
+def pair_names(first: str, second: str) -> tuple[str, str]:
+    """The features of two neighbouring words: the pair as written, and folded."""
+    return f"b:{first} {second}", f"g:{fold_word(first)} {fold_word(second)}"
+
+
 def pair_features(written: list[str]) -> set[str]:
     """The features of neighbouring words: written pairs and folded pairs."""
-    found = {f"b:{a} {b}" for a, b in pairwise(written)}
-    found.update(f"g:{fold_word(a)} {fold_word(b)}" for a, b in pairwise(written))
+    pairs = [pair_names(a, b) for a, b in pairwise(written)]
+    found = {as_written for as_written, _ in pairs}
+    found.update(folded for _, folded in pairs)
     return found
+
+
+# For training, which reads each word many times; scoring keeps the rows of a word instead.
+_remembered_word_features = lru_cache(maxsize=100_000)(word_features)
 
 
 def features(text: str) -> set[str]:
     """The set of feature names present in `text` (binary features)."""
     written = words(text)
-    return pair_features(written).union(*map(word_features, written))
+    return pair_features(written).union(*map(_remembered_word_features, written))
 
 
-@lru_cache(maxsize=100_000)
 def _char_grams(word: str) -> frozenset[str]:
     """Character 2–4-grams of a folded word with its boundaries (`<xa`, `ang>`)."""
     padded = f"<{word}>"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from duluan.text.fold import fold, fold_word
+from duluan.text.tokens import per_token
 
 # A syllable of two letters or more (captured), or one other mark: an emoji token, a digit,
 # punctuation or a lone letter, each of which ends a run of syllables.
@@ -28,14 +29,28 @@ _STOP = frozenset(
 )
 _WEIGHT = {1: 1.0, 2: 2.2, 3: 1.6}  # by syllables: two-syllable words are the commonest
 
-Phrase = tuple[str, ...]  # folded syllables
+Phrase = tuple[str, ...]  # syllables, folded or as written
+Syllable = tuple[str, str]  # as written (lower-cased), folded
 
 
-def _runs(text: str) -> Iterator[list[str]]:
-    """The runs of non-stop syllables of `text`, lower-cased, as written."""
-    run: list[str] = []
-    for syllable in _TOKEN.findall(text.lower()):
-        if syllable and fold_word(syllable) not in _STOP:
+def _token_syllables(token: str) -> tuple[Syllable | None, ...]:
+    """The syllables of one whitespace-separated token that may be in a phrase; None for a stop
+    word or any other mark, which ends a run of syllables."""
+    found: list[Syllable | None] = []
+    for syllable in _TOKEN.findall(token.lower()):
+        folded = fold_word(syllable) if syllable else ""
+        found.append((syllable, folded) if syllable and folded not in _STOP else None)
+    return tuple(found)
+
+
+_syllables = per_token(_token_syllables)
+
+
+def _runs(text: str) -> Iterator[list[Syllable]]:
+    """The runs of non-stop syllables of `text`."""
+    run: list[Syllable] = []
+    for syllable in _syllables(text):
+        if syllable is not None:
             run.append(syllable)
         elif run:
             yield run
@@ -44,20 +59,23 @@ def _runs(text: str) -> Iterator[list[str]]:
         yield run
 
 
-def _count(text: str, counts: dict[Phrase, int], spellings: dict[Phrase, list[str]]) -> None:
-    """Add the 1–3-syllable phrases inside the runs of `text` to `counts`, and the syllables of
-    each new phrase as written to `spellings`."""
-    for run in _runs(text):
-        folded = [fold_word(s) for s in run]
-        for size in _WEIGHT:
-            for i in range(len(run) - size + 1):
-                key = tuple(folded[i : i + size])
-                found = counts.get(key)
-                if found is None:
-                    counts[key] = 1
-                    spellings[key] = run[i : i + size]
-                else:
-                    counts[key] = found + 1
+def _count(texts: Iterable[str]) -> tuple[dict[Phrase, int], dict[Phrase, Phrase]]:
+    """The 1–3-syllable phrases inside the runs of `texts`, folded, with how often each comes,
+    and each phrase as first written."""
+    counts: dict[Phrase, int] = {}
+    spellings: dict[Phrase, Phrase] = {}
+    for text in texts:
+        for run in _runs(text):
+            written, folded = zip(*run, strict=True)
+            for size in _WEIGHT:
+                for i in range(len(run) - size + 1):
+                    key = folded[i : i + size]
+                    if key in counts:
+                        counts[key] += 1
+                    else:
+                        counts[key] = 1
+                        spellings[key] = written[i : i + size]
+    return counts, spellings
 
 
 def keywords(texts: str | Iterable[str], limit: int = 5) -> list[str]:
@@ -66,14 +84,11 @@ def keywords(texts: str | Iterable[str], limit: int = 5) -> list[str]:
     A phrase sharing a syllable with one already chosen is passed over, so the list does not
     repeat itself.
     """
-    counts: dict[Phrase, int] = {}
-    spellings: dict[Phrase, list[str]] = {}
-    for text in [texts] if isinstance(texts, str) else texts:
-        _count(text, counts, spellings)
-    ranked = sorted(counts, key=lambda k: (-counts[k] * _WEIGHT[len(k)], k))
+    counts, spellings = _count([texts] if isinstance(texts, str) else texts)
+    ranked = sorted((-n * _WEIGHT[len(key)], key) for key, n in counts.items())
     chosen: list[Phrase] = []
     used: set[str] = set()
-    for key in ranked:
+    for _, key in ranked:
         if used.isdisjoint(key):
             chosen.append(key)
             used.update(key)

@@ -17,9 +17,9 @@ from typing import Any, TextIO
 from duluan.analysis import registry
 from duluan.analysis.classifier import LinearModel, Prediction, Scorer
 from duluan.analysis.diacritics import DiacriticsModel, needs_restoring
-from duluan.analysis.features import pair_features, words
+from duluan.analysis.features import words
 from duluan.analysis.keywords import keywords
-from duluan.analysis.taxonomy import DEFAULT_TOPICS, Topic, classify
+from duluan.analysis.taxonomy import DEFAULT_TOPICS, Topic, TopicMatcher
 from duluan.errors import BadInput
 from duluan.geo import admin_map
 from duluan.geo.gazetteer import find_places, main_province
@@ -56,10 +56,18 @@ class Analyzer:
         }
         return cls(sentiment, diacritics, topic_model, versions)
 
+    @cached_property
+    def _topic_matcher(self) -> TopicMatcher:
+        return TopicMatcher(self.topics)
+
+    @cached_property
+    def _topic_codes(self) -> frozenset[str]:
+        return frozenset(topic.code for topic in self.topics)
+
     def _topics(self, text: str, guess: Prediction) -> list[str]:
         """Topics whose query matches, plus the trained model's `guess` when it is sure enough."""
-        found = [code for code in classify(text, self.topics) if code != "other"]
-        known = {topic.code for topic in self.topics}
+        found = [code for code in self._topic_matcher.classify(text) if code != "other"]
+        known = self._topic_codes
         if guess.score >= TOPIC_THRESHOLD and guess.label in known and guess.label not in found:
             found.append(guess.label)
         return found or ["other"]
@@ -75,10 +83,7 @@ class Analyzer:
     def analyze_many(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """`analyze` for a batch of texts: both linear models score the batch in one product."""
         read = [self._read(text) for text in texts]
-        rows = []
-        for _, _, restored in read:
-            written = words(restored)
-            rows.append(self._scorer.rows(written, pair_features(written)))
+        rows = [self._scorer.rows(words(restored)) for _, _, restored in read]
         predictions = self._scorer.predict_rows(rows)
         return [
             self._fields(text, *parts, *guesses)
@@ -154,7 +159,10 @@ def _parse(line: str) -> tuple[dict[str, Any] | None, str]:
     return record, ""
 
 
-BATCH = 256  # records scored together; small enough that a progress bar moves smoothly
+# Records scored together. Small enough that a progress bar moves smoothly and that a batch's
+# records, alive until written, rarely outlast a garbage collection (which then walks them
+# again and again); 64 costs the sparse product little over larger batches.
+BATCH = 64
 
 
 def _records(raw: Iterator[bytes], summary: FileSummary) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -221,7 +229,10 @@ def analyze_file(source: Path, target: Path, *, progress: bool = False) -> FileS
     return summary
 
 
+# Made once (`json.dumps` makes one a call); records hold no cycles to check for.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def _write(out: TextIO, records: list[dict[str, Any]], summary: FileSummary) -> None:
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.write("".join(_ENCODER.encode(record) + "\n" for record in records))
     summary.written += len(records)

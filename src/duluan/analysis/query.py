@@ -20,29 +20,32 @@ from functools import cached_property
 
 from duluan.errors import BadInput
 from duluan.text.fold import fold
+from duluan.text.tokens import per_token
 
 MAX_QUERY_LENGTH = 2000
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|([^\s()"]+))')
 _WORD = re.compile(r"[0-9a-z]+")
 
 
-@dataclass(frozen=True)
+def _token_words(token: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(token)))
+
+
+_folded_words = per_token(_token_words)
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A text prepared for matching: its folded words, as a set and as a padded sequence."""
 
     words: tuple[str, ...]
+    word_set: frozenset[str]
+    padded: str
 
     @classmethod
     def of(cls, raw: str) -> Text:
-        return cls(tuple(_WORD.findall(fold(raw))))
-
-    @cached_property
-    def word_set(self) -> frozenset[str]:
-        return frozenset(self.words)
-
-    @cached_property
-    def padded(self) -> str:
-        return f" {' '.join(self.words)} "
+        words = tuple(_folded_words(raw))
+        return cls(words, frozenset(words), f" {' '.join(words)} ")
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,10 @@ class AnyOf:
         if not plain.isdisjoint(text.word_set):
             return True
         for first in text.word_set.intersection(phrases):
-            if any(phrase in text.padded for phrase in phrases[first]):
-                return True
-        return any(o.matches(text) for o in rest)
+            for phrase in phrases[first]:
+                if phrase in text.padded:
+                    return True
+        return bool(rest) and any(o.matches(text) for o in rest)
 
 
 Node = Term | Not | AllOf | AnyOf

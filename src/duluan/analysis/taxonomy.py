@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
-from duluan.analysis.query import Node, Text, anchors, parse
+from duluan.analysis.query import AnyOf, Node, Term, Text, anchors, parse
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,70 @@ DEFAULT_TOPICS: tuple[Topic, ...] = (
 )
 
 
+class TopicMatcher:
+    """Topics matched together, so that a text is tried only against the queries it may match.
+
+    Most queries are alternatives of words and phrases (`"giá xăng" OR "giá điện" OR …`): their
+    terms sit in one index by first word, and the text's words pick the few worth a look. Other
+    queries are tried whole when the text has one of their anchor words (`Topic.anchors`).
+    """
+
+    def __init__(self, topics: Sequence[Topic]) -> None:
+        self.topics = tuple(topics)
+        # first word -> (topic index, the phrase padded as in `Text.padded`, or None for a word)
+        self._terms: dict[str, list[tuple[int, str | None]]] = {}
+        self._others: list[int] = []  # topics whose query is more than alternatives of terms
+        for k, topic in enumerate(self.topics):
+            terms = _alternatives(topic.node)
+            if terms is None:
+                self._others.append(k)
+            for term in terms or ():
+                phrase = f" {' '.join(term.words)} " if len(term.words) > 1 else None
+                self._terms.setdefault(term.words[0], []).append((k, phrase))
+        self._first_words = frozenset(self._terms)
+
+    def classify(self, text: str) -> list[str]:
+        """Codes of the topics whose query matches `text`; `["other"]` when none does."""
+        prepared = Text.of(text)
+        matched = {
+            k
+            for word in prepared.word_set & self._first_words
+            for k, phrase in self._terms[word]
+            if phrase is None or phrase in prepared.padded
+        }
+        matched.update(k for k in self._others if _matches(self.topics[k], prepared))
+        return [self.topics[k].code for k in sorted(matched)] or ["other"]
+
+
+def _matches(topic: Topic, prepared: Text) -> bool:
+    """Whether the topic's query matches, trying it only if the text has an anchor word."""
+    needed = topic.anchors
+    if needed is not None and needed.isdisjoint(prepared.word_set):
+        return False
+    return topic.node.matches(prepared)
+
+
+def _alternatives(node: Node) -> list[Term] | None:
+    """The terms of a query that is only words and phrases joined by OR; None for any other."""
+    if isinstance(node, Term):
+        return None if node.prefix else [node]
+    if isinstance(node, AnyOf):
+        terms: list[Term] = []
+        for operand in node.operands:
+            found = _alternatives(operand)
+            if found is None:
+                return None
+            terms += found
+        return terms
+    return None
+
+
+@cache
+def _default_matcher() -> TopicMatcher:
+    return TopicMatcher(DEFAULT_TOPICS)
+
+
 def classify(text: str, topics: Sequence[Topic] = DEFAULT_TOPICS) -> list[str]:
     """Codes of the topics whose query matches `text`; `["other"]` when none does."""
-    prepared = Text.of(text)
-    found = [
-        topic.code
-        for topic in topics
-        if (topic.anchors is None or not topic.anchors.isdisjoint(prepared.word_set))
-        and topic.node.matches(prepared)
-    ]
-    return found or ["other"]
+    matcher = _default_matcher() if topics is DEFAULT_TOPICS else TopicMatcher(topics)
+    return matcher.classify(text)

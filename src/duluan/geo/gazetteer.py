@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from duluan.geo import admin_map, legacy
+from duluan.text.tokens import per_token
 
 _MAX_NGRAM = 6
 _WORDS = "gazetteer_words.json"
@@ -241,10 +243,35 @@ def _prefixes() -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
+def _first_pairs() -> frozenset[tuple[str, str]]:
+    """The first two syllables of each index key that has two or more."""
+    return frozenset((parts[0], parts[1]) for parts in map(str.split, _index()) if len(parts) > 1)
+
+
 def _inside(offset: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
     """Whether an offset falls in one of the sorted, disjoint spans (HTML tags)."""
     at = bisect.bisect_right(starts, offset) - 1
     return at >= 0 and offset < spans[at][1]
+
+
+def _folded(text: str, matches: Iterable[re.Match[str]]) -> list[str]:
+    """The folded form of each token matched in the folded `text`."""
+    found: list[str] = []
+    for match in matches:
+        folded = match.group()
+        if not folded.isascii():  # combining marks (NFD) or letters outside the table
+            folded = _fold_token(text[match.start() : match.end()])
+        found.append(folded)
+    return found
+
+
+def _token_folded(token: str) -> tuple[str, ...]:
+    """The folded syllables of one whitespace-separated token."""
+    return tuple(_folded(token, _TOKEN.finditer(token.translate(_fold_table()))))
+
+
+_folded_tokens = per_token(_token_folded)
 
 
 class _Matcher:
@@ -252,9 +279,12 @@ class _Matcher:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._matches: list[re.Match[str]] = []
-        self.folded: list[str] = []
-        self._tokenise()
+        # No token crosses a space, so the folded tokens are remembered token by token; where
+        # tags may hide some (`<a href=…>`), the text is tokenised whole.
+        if "<" in text:
+            self.folded = _folded(text, self._matches)
+        else:
+            self.folded = _folded_tokens(text)
         self.marks: dict[int, str] = {}
         self.index = _index()
         self.sensitive = False  # whether named provinces could change any outcome
@@ -262,19 +292,23 @@ class _Matcher:
         # Outcomes the first pass found independent of context: start -> (next start, mention).
         self.settled: dict[int, tuple[int, PlaceMention | None]] = {}
 
-    def _tokenise(self) -> None:
+    def may_match(self) -> bool:
+        """Whether a place may be named here: a token is a name, or two tokens begin one."""
+        folded = self.folded
+        return not self.index.keys().isdisjoint(folded) or not _first_pairs().isdisjoint(
+            pairwise(folded)
+        )
+
+    @cached_property
+    def _matches(self) -> list[re.Match[str]]:
+        """The tokens in the folded text (folding keeps offsets), outside HTML tags."""
         text = self.text
-        # Folding keeps offsets, so the folded text tokenises into the same spans.
         matches = list(_TOKEN.finditer(text.translate(_fold_table())))
         if "<" in text:
             tags = [m.span() for m in _TAG.finditer(text)]
             starts = [start for start, _ in tags]
             matches = [m for m in matches if not _inside(m.start(), starts, tags)]
-        self._matches = matches
-        self.folded = [m.group() for m in matches]
-        for k, folded in enumerate(self.folded):
-            if not folded.isascii():  # combining marks (NFD) or letters outside the table
-                self.folded[k] = _fold_token(self.raws[k])
+        return matches
 
     # Offsets and written forms are read only around candidate places: computed when asked.
     @cached_property
@@ -430,23 +464,23 @@ class _Matcher:
     def run(self, context: set[str]) -> list[PlaceMention]:
         """Greedy longest matches, left to right."""
         mentions: list[PlaceMention] = []
-        folded, prefixes, index = self.folded, _prefixes(), self.index
+        folded, prefixes, index, pairs = self.folded, _prefixes(), self.index, _first_pairs()
         count = len(folded)
         i = 0
         while i < count:
             key = folded[i]
-            if key not in prefixes:
-                i += 1
+            if key not in index and (i + 1 == count or (key, folded[i + 1]) not in pairs):
+                i += 1  # no name starts here
                 continue
             hits: list[tuple[int, str]] = []
             n = 1
             while True:
                 if key in index:
                     hits.append((n, key))
-                if n == _MAX_NGRAM or i + n >= count or not self.gap_ok(i + n - 1):
+                if n == _MAX_NGRAM or i + n >= count:
                     break
                 key = f"{key} {folded[i + n]}"
-                if key not in prefixes:
+                if key not in prefixes or not self.gap_ok(i + n - 1):
                     break
                 n += 1
             if not hits:
@@ -507,6 +541,8 @@ class _Matcher:
 def find_places(text: str) -> list[PlaceMention]:
     """Every place mentioned in `text`, in order, with offsets into `text` as given."""
     matcher = _Matcher(text)
+    if not matcher.may_match():
+        return []  # most texts: nothing to scan for
     first = matcher.run(set())
     # Provinces the first pass resolved settle the ambiguous rest (a second pass).
     context = {m.province_code for m in first if m.province_code}

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import Literal
 
 from duluan.text.fold import strip_marks
+from duluan.text.memo import Memo
 from duluan.text.syllables import FOLDED_SYLLABLES, is_vietnamese_syllable
+from duluan.text.tokens import per_token
 
 Lang = Literal["vi", "en", "other"]
 
@@ -181,12 +185,13 @@ def _non_latin_weight(token: str) -> float:
     return 1.0
 
 
-_SILENT = (0.0, 0.0, 0.0)
+Votes = tuple[float, float, float]  # vi, en, other
+_SILENT: Votes = (0.0, 0.0, 0.0)
 
 
-@lru_cache(maxsize=65536)
-def _votes(token: str) -> tuple[float, float, float]:
-    """Votes (vi, en, other) of one lower-case NFC word."""
+def _votes(word: str) -> Votes:
+    """Votes (vi, en, other) of one NFC word as written (its case does not matter)."""
+    token = word.lower()
     if not token.isascii() and any(
         ord(char) >= 0x0250 and not 0x1E00 <= ord(char) <= 0x1EFF for char in token
     ):
@@ -207,7 +212,7 @@ def _votes(token: str) -> tuple[float, float, float]:
     return 0.0, min(en, 1.0), min(other, 1.0)
 
 
-def _marked_votes(token: str, folded: str) -> tuple[float, float, float]:
+def _marked_votes(token: str, folded: str) -> Votes:
     """Votes of a word with diacritics: Vietnamese if they spell a syllable, else foreign."""
     vi_letters = any(char in _VI_ONLY for char in token)
     other = 1.0 if token in _OTHER_LATIN else 0.0
@@ -220,21 +225,44 @@ def _marked_votes(token: str, folded: str) -> tuple[float, float, float]:
     return 0.0, 0.0, max(other, 1.0)
 
 
+_VOTES = Memo(_votes)
+
+
+def _token_words(token: str) -> tuple[str, ...]:
+    """The words of one whitespace-separated token, less URLs, addresses, mentions, hashtags."""
+    return tuple(_WORD.findall(_NOISE.sub(" ", token) if _MAYBE_NOISE.search(token) else token))
+
+
+_words = per_token(_token_words)
+
+
 def _tally(text: str) -> tuple[float, float, float, int]:
     """Summed votes of the words of `text`, and how many words voted."""
-    words = _WORD.findall(_NOISE.sub(" ", text) if _MAYBE_NOISE.search(text) else text)
+    words = _words(text)
     if not words:
         return 0.0, 0.0, 0.0, 0
-    votes = [_votes(word.lower()) for word in words]
-    vi, en, other = (sum(column) for column in zip(*votes, strict=True))
-    # In ordinary sentences capitalised words are mostly names (Ha Noi, Da Nang) that cross
-    # languages; they count half. Headlines in Title Case or CAPITALS keep full weight.
-    names = [k for k in range(1, len(words)) if words[k][0].isupper()]
-    if names and (len(names) + words[0][0].isupper()) * 2 < len(words):
-        vi -= sum(votes[k][0] for k in names) / 2
-        en -= sum(votes[k][1] for k in names) / 2
-        other -= sum(votes[k][2] for k in names) / 2
+    votes = _VOTES.many(words)
+    sums: tuple[float, ...] = tuple(map(sum, zip(*votes, strict=True)))
+    vi, en, other = sums
+    named = [] if text.islower() else _names(words, votes)  # no capital, no name
+    if named:
+        vi -= sum(v[0] for v in named) / 2
+        en -= sum(v[1] for v in named) / 2
+        other -= sum(v[2] for v in named) / 2
     return vi, en, other, len(votes) - votes.count(_SILENT)
+
+
+def _names(words: list[str], votes: Sequence[Votes]) -> list[Votes]:
+    """The votes of the capitalised words after the first, which count half.
+
+    In ordinary sentences capitalised words are mostly names (Ha Noi, Da Nang) that cross
+    languages. Headlines in Title Case or CAPITALS keep full weight.
+    """
+    capitals = list(map(str.isupper, map(itemgetter(0), words)))
+    names = capitals.count(True) - capitals[0]
+    if names and (names + capitals[0]) * 2 < len(words):
+        return list(compress(votes[1:], capitals[1:]))
+    return []
 
 
 def identify(text: str) -> LangGuess:

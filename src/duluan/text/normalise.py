@@ -9,6 +9,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from duluan.text.fold import fold
+from duluan.text.memo import Memo
 
 # --- Letters ------------------------------------------------------------------------------------
 
@@ -389,21 +390,15 @@ def normalise(text: str) -> str:
     and remembered, which keeps a typical comment in the tens of microseconds.
     """
     tokens = nfc(remove_zero_width(text)).split()
-    joined = " ".join(filter(None, map(_normalise_token, tokens)))
+    joined = " ".join(filter(None, _NORMALISED.many(tokens)))
     return _REPEATED_TOKEN.sub(r"\1", joined) if ":" in joined else joined
 
 
 def _normalise_token(token: str) -> str:
-    if len(token) > _CACHED_TOKEN_LENGTH:
-        return _normalise_uncached(token)
-    return _normalise_cached(token)
-
-
-def _normalise_uncached(token: str) -> str:
     return nfc(" ".join(map_outside_links(token, _normalise_segment).split()))
 
 
-_normalise_cached = lru_cache(maxsize=65536)(_normalise_uncached)
+_NORMALISED = Memo(_normalise_token, 65536, longest=_CACHED_TOKEN_LENGTH)
 
 
 def _normalise_segment(text: str) -> str:

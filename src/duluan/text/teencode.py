@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 import types
 from collections.abc import Mapping
-from functools import lru_cache
 from importlib import resources
 from typing import TypeAlias
 
+from duluan.text.memo import Memo
 from duluan.text.normalise import map_outside_links
 
 _HEADER = "short\texpansion\tnote"
@@ -96,18 +96,14 @@ def expand_teencode(text: str) -> str:
     """
     if _NUMBER_THEN_LETTER.search(text):  # `50 k`: the rule looks across a space
         return map_outside_links(text, _expand_segment)
-    return " ".join(map(_expand_token, text.split(" ")))
+    return " ".join(_EXPANDED.many(text.split(" ")))
 
 
 def _expand_token(token: str) -> str:
-    if len(token) > _CACHED_TOKEN_LENGTH:
-        return map_outside_links(token, _expand_segment)
-    return _expand_cached(token)
-
-
-@lru_cache(maxsize=65536)
-def _expand_cached(token: str) -> str:
     return map_outside_links(token, _expand_segment)
+
+
+_EXPANDED = Memo(_expand_token, 65536, longest=_CACHED_TOKEN_LENGTH)
 
 
 def _expand_segment(text: str) -> str:
