@@ -1,10 +1,11 @@
 """The listening pipeline after fetching: normalise + mask → dedup → store → analyse.
 
-`store_items` takes raw items from any connector, import or push and stores each new one exactly
-once, with its enrichment, in the caller's transaction. Running it again on the same items (a
-retried job, a duplicate push) stores nothing twice: every document has a unique key — its
-canonical URL, or its id at the source, or its content hash — and a unique-key conflict from a
-concurrent worker is counted as a duplicate, never an error.
+`store_batch` takes raw items from any connector, import or push and stores each new one exactly
+once, with its enrichment and roll-up counts, screening and analysing before a short write
+transaction; `store_items` does the same in the caller's transaction. Running either again on the
+same items (a retried job, a duplicate push) stores nothing twice: every document has a unique
+key — its canonical URL, or its id at the source, or its content hash — and a unique-key conflict
+from a concurrent worker is counted as a duplicate, never an error.
 
 Privacy (DESIGN.md §2.2): author handles become a keyed hash (HMAC-SHA256 with the deployment
 secret) before anything is stored; text and title are masked with `duluan.text.pii`.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,11 +14,12 @@ from duluan import __version__
 from duluan.auth.permissions import Actor
 from duluan.errors import DuluanError
 from duluan.i18n import translate
+from duluan.ingest.dates import VIETNAM_TIME
 from duluan.web import csrf, navigation
 from duluan.web.deps import locale_of
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-DISPLAY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+DISPLAY_ZONE = VIETNAM_TIME  # pages show times as in Vietnam
 
 templates = Jinja2Templates(directory=TEMPLATE_DIR)
 
