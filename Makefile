@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 VENDOR := src/duluan/web/static/vendor
 PG     := bash scripts/test-postgres.sh
 
-.PHONY: setup venv assets run test lint bench models clean
+.PHONY: setup venv assets run demo test lint bench models clean
 
 setup: venv assets
 
@@ -30,6 +30,10 @@ run: setup
 	$(BIN)/duluan db upgrade
 	$(BIN)/duluan users ensure-admin
 	$(BIN)/duluan serve
+
+# The labelled synthetic demo (Lào Cai, 90 days, injected hotspots), then serve it.
+demo: setup
+	$(BIN)/duluan demo
 
 # Whole suite on SQLite, then again (minus browser tests) on a throwaway PostgreSQL.
 # The server is stopped whatever happens; fails if either run failed.

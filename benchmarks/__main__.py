@@ -6,7 +6,15 @@ import importlib
 import sys
 
 # Module names under benchmarks/, each with a main() that prints its figure and how to repeat it.
-BENCHMARKS: tuple[str, ...] = ("nlp", "dedup", "pipeline", "dashboard", "warning")
+BENCHMARKS: tuple[str, ...] = (
+    "nlp",
+    "dedup",
+    "pipeline",
+    "dashboard",
+    "warning",
+    "forecast",
+    "emerging",
+)
 
 
 def main() -> None:

@@ -41,3 +41,15 @@ def test_vietnamese_text_is_stored_nfc() -> None:
     import unicodedata
 
     assert all(unicodedata.is_normalized("NFC", v) for v in catalogue("vi").values())
+
+
+def test_every_job_kind_and_audited_action_has_a_label() -> None:
+    from duluan.auth.audit import AUDITED_ACTIONS
+    from duluan.jobs.registry import JOBS
+
+    keys = set(catalogue("vi"))
+    built_in = [kind for kind, fn in JOBS.items() if fn.__module__.startswith("duluan.")]
+    wanted = {f"jobs.kinds.{kind}" for kind in built_in} | {
+        f"audit.actions.{action}" for action in AUDITED_ACTIONS
+    }
+    assert sorted(wanted - keys) == []

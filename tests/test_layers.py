@@ -22,6 +22,7 @@ LAYERS = {
     "plans": 4,
     "reports": 4,
     "jobs": 5,
+    "demo": 5,  # composes the domains' services into a demo data set (like jobs, below web/cli)
     "web": 6,
     "cli": 6,
 }

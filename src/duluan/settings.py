@@ -75,6 +75,23 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "", description="Redis URL of the Celery broker; empty means jobs run in-process."
     )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people open the platform at; links in e-mails start with it.",
+    )
+    smtp_host: str = Field("", description="SMTP server for alert e-mails; empty means no e-mail.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_user: str = Field("", description="SMTP login; empty means send without logging in.")
+    smtp_password: str = Field("", description="SMTP password of SMTP_USER.")
+    smtp_from: str = Field(
+        "duluan@localhost", description="Sender address of alert e-mails (From)."
+    )
+    smtp_starttls: bool = Field(
+        False, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
+    smtp_timeout_seconds: float = Field(
+        20.0, gt=0, description="An SMTP connection or command taking longer than this fails."
+    )
 
     @model_validator(mode="after")
     def _require_a_real_secret(self) -> Settings:

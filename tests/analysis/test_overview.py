@@ -86,3 +86,91 @@ def test_filters_by_topic_and_province(db: Session) -> None:
 
     assert land.total == 2 and [t.topic for t in land.topics] == ["land"]
     assert ha_noi.total == 4 and [p.province_code for p in ha_noi.places] == ["01"]
+
+
+def _keywords(
+    db: Session,
+    source: Source,
+    days_after: int,
+    words: list[str],
+    times: int,
+    *,
+    topics: tuple[str, ...] = (),
+    province: str = "15",
+    communes: tuple[str, ...] = (),
+    sentiment: str = "neutral",
+) -> None:
+    """Add `times` documents with these keywords and commune mentions."""
+    when = NOON_VN + timedelta(days=days_after)
+    counted = rollups.Counted(
+        when,
+        source.unit_id,
+        source.id,
+        "post",
+        sentiment,
+        topics,
+        province,
+        keywords=words,
+        places=[{"commune_code": code} for code in communes],
+    )
+    rollups.add(db, [counted] * times)
+
+
+def test_rising_keywords_rank_the_rise_without_rewarding_tiny_counts(db: Session) -> None:
+    source = _source(db, "15", "Báo Lào Cai")
+    ha_noi = _source(db, "01", "Báo Hà Nội")
+    _keywords(db, source, 0, ["sạt lở"], 60)  # 10 → 60: a clear rise
+    _keywords(db, source, -7, ["sạt lở"], 10)
+    _keywords(db, source, 0, ["giá xăng"], 500)  # 400 → 500: large but steady
+    _keywords(db, source, -7, ["giá xăng"], 400)
+    _keywords(db, source, 0, ["lũ quét"], 3)  # 0 → 3: too few to rank
+    _keywords(db, source, 0, ["học phí"], 5)  # 20 → 5: falling, not rising
+    _keywords(db, source, -7, ["học phí"], 20)
+    _keywords(db, ha_noi, 0, ["ùn tắc"], 900)  # another unit's: out of the analyst's scope
+    actor = users.actor_for(make_user(db, "lc.analyst", "analyst", "15"))
+
+    figures = overview.overview(db, actor, Filters(DAY, DAY + timedelta(days=6)))
+
+    assert [(k.keyword, k.documents, k.previous) for k in figures.keywords] == [
+        ("sạt lở", 60, 10),
+        ("giá xăng", 500, 400),
+    ]
+    assert figures.keywords[0].score == pytest.approx(overview.rise_score(60, 10))
+    assert overview.rise_score(3, 1) < overview.rise_score(60, 10)  # tiny counts rise little
+    admin = users.actor_for(make_user(db, "tw.admin", "admin", "TW"))
+    national = overview.overview(db, admin, Filters(DAY, DAY + timedelta(days=6)))
+    assert national.keywords[0].keyword == "ùn tắc"
+
+
+def test_rising_keywords_follow_the_topic_and_province_filters(db: Session) -> None:
+    source = _source(db, "15", "Báo Lào Cai")
+    _keywords(db, source, 0, ["sạt lở"], 8, topics=("disaster_epidemic",))
+    _keywords(db, source, 0, ["giá xăng"], 9, topics=("economy_livelihood",), province="01")
+    actor = users.actor_for(make_user(db, "tw.admin", "admin", "TW"))
+    week = (DAY, DAY + timedelta(days=6))
+
+    disaster = overview.overview(db, actor, Filters(*week, topic="disaster_epidemic"))
+    ha_noi = overview.overview(db, actor, Filters(*week, province_code="01"))
+
+    assert [k.keyword for k in disaster.keywords] == ["sạt lở"]
+    assert [k.keyword for k in ha_noi.keywords] == ["giá xăng"]
+
+
+def test_a_province_filter_lists_its_communes_with_negative_shares(db: Session) -> None:
+    source = _source(db, "15", "Báo Lào Cai")
+    _keywords(db, source, 0, [], 4, communes=("03006",), sentiment="negative")  # Sa Pa
+    _keywords(db, source, 1, [], 6, communes=("03006", "02839"))  # Sa Pa and Bắc Hà
+    _keywords(db, source, 1, [], 7, communes=("00070",), province="01")  # Hoàn Kiếm, Hà Nội
+    actor = users.actor_for(make_user(db, "tw.admin", "admin", "TW"))
+    week = (DAY, DAY + timedelta(days=6))
+
+    lao_cai = overview.overview(db, actor, Filters(*week, province_code="15"))
+    everywhere = overview.overview(db, actor, Filters(*week))
+
+    assert [(c.commune_code, c.documents) for c in lao_cai.communes] == [
+        ("03006", 10),
+        ("02839", 6),
+    ]
+    sa_pa = lao_cai.communes[0].negative
+    assert (sa_pa.count, sa_pa.total) == (4, 10) and sa_pa.interval[0] < 0.4 < sa_pa.interval[1]
+    assert everywhere.communes == []  # without a province, the page lists provinces

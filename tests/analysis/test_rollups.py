@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duluan.analysis import rollups
-from duluan.analysis.rollups import ALL, RollupDay, RollupHour, RollupSourceDay
+from duluan.analysis.rollups import (
+    ALL,
+    TABLES,
+    RollupCommuneDay,
+    RollupDay,
+    RollupHour,
+    RollupKeywordDay,
+    RollupSourceDay,
+)
 from duluan.auth import units
 from duluan.ingest import sources
 from duluan.ingest.items import Item
@@ -20,7 +28,8 @@ EVERYTHING = {"topic": ALL, "province_code": ALL, "kind": ALL}  # the rows count
 # 23:30 on 23 November in UTC is 06:30 on the 24th in Vietnam: the day is the Vietnamese one.
 LATE_EVENING_UTC = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
 CORRUPTION = "Người dân phản ánh tham nhũng ở xã, cán bộ nhận hối lộ khi làm sổ đỏ, rất bức xúc."
-FLOOD = "Mưa lũ gây sạt lở đất, nhiều hộ dân ở Lào Cai phải sơ tán khẩn cấp trong đêm."
+FLOOD = "Mưa lũ gây sạt lở đất, nhiều hộ dân ở xã Bắc Hà, tỉnh Lào Cai phải sơ tán khẩn cấp."
+BAC_HA, SA_PA = "02839", "03006"  # communes of Lào Cai on the 2025 map
 
 
 def _source(db: Session, name: str = "Đẩy thử") -> Source:
@@ -83,22 +92,23 @@ def test_storing_documents_counts_each_once_per_topic_and_once_in_all(db: Sessio
 def test_storing_the_same_items_again_changes_no_count(db: Session) -> None:
     source = _source(db)
     store_items(db, source, _items(), secret=SECRET)
-    before = [_table(db, t) for t in (RollupHour, RollupDay, RollupSourceDay)]
+    before = [_table(db, t) for t in TABLES]
 
     again = store_items(db, source, _items(), secret=SECRET)
 
     assert again.new == 0 and again.duplicate == 3
-    assert [_table(db, t) for t in (RollupHour, RollupDay, RollupSourceDay)] == before
+    assert [_table(db, t) for t in TABLES] == before
 
 
 def test_a_rebuild_recounts_the_same_rows(db: Session) -> None:
     store_items(db, _source(db), _items(), secret=SECRET)
     other = Item(text="Cử tri đề nghị công khai quy hoạch đất đai ở phường.", external_id="z")
     store_items(db, _source(db, "Nguồn hai"), [other], secret=SECRET)
-    kept = [_table(db, t) for t in (RollupHour, RollupDay, RollupSourceDay)]
+    kept = [_table(db, t) for t in TABLES]
+    assert all(kept), "every roll-up, keywords and communes included, has rows to compare"
 
     assert rollups.rebuild(db) == 4
-    assert [_table(db, t) for t in (RollupHour, RollupDay, RollupSourceDay)] == kept
+    assert [_table(db, t) for t in TABLES] == kept
 
 
 def test_many_rows_at_once_are_added_in_several_statements(db: Session) -> None:
@@ -123,3 +133,41 @@ def test_many_rows_at_once_are_added_in_several_statements(db: Session) -> None:
     assert hours == 3 * len(documents)  # all topics, corruption, land
     assert _total(db, RollupHour.documents, topic=ALL) == len(documents) + 10
     assert _total(db, RollupHour.negative, topic="land") == len(documents) + 10
+
+
+def test_storing_documents_counts_their_keywords_and_communes(db: Session) -> None:
+    store_items(db, _source(db), _items(), secret=SECRET)
+
+    flood = _total(db, RollupKeywordDay.documents, topic=ALL, province_code=ALL, keyword="mưa lũ")
+    assert flood == 2  # the two flood documents, once each
+    in_lao_cai = _total(db, RollupKeywordDay.documents, topic=ALL, province_code="15")
+    everywhere = _total(db, RollupKeywordDay.documents, topic=ALL, province_code=ALL)
+    assert 0 < in_lao_cai < everywhere  # the corruption post names no province
+    per_document = db.scalars(
+        select(func.count())
+        .select_from(RollupKeywordDay)
+        .where(RollupKeywordDay.topic == ALL, RollupKeywordDay.province_code == ALL)
+    ).one()
+    assert per_document <= 3 * rollups.KEYWORDS_PER_DOCUMENT
+    communes = db.execute(
+        select(RollupCommuneDay.commune_code, RollupCommuneDay.province_code)
+        .where(RollupCommuneDay.topic == ALL)
+        .distinct()
+    ).all()
+    assert communes == [(BAC_HA, "15")]
+    assert _total(db, RollupCommuneDay.documents, topic=ALL) == 2
+    assert _total(db, RollupCommuneDay.negative, topic=ALL) == _total(
+        db, RollupDay.documents, **{**EVERYTHING, "province_code": "15"}, sentiment="negative"
+    )
+
+
+def test_keywords_and_communes_of_a_document_are_bounded_and_counted_once() -> None:
+    many = ["Giá Xăng", "giá xăng", "bão", " lũ ", "", "sạt lở", "cứu hộ", "mất điện", "x" * 99]
+    assert rollups.keywords_of(many) == ["giá xăng", "bão", "lũ", "sạt lở", "cứu hộ"]
+    places = [
+        {"commune_code": SA_PA, "province_code": "15"},
+        {"commune_code": SA_PA, "province_code": "15"},  # named twice, counted once
+        {"commune_code": None, "province_code": "15"},  # the province itself
+        {"commune_code": "99999", "province_code": None},  # not on the map
+    ]
+    assert rollups.communes_of(places) == {SA_PA: "15"}

@@ -56,3 +56,33 @@ def test_overview_charts_drill_into_documents_and_download(page: Page, db: Sessi
     page.get_by_role("link", name="Báo Lào Cai").click()  # top sources drill into documents
     expect(page).to_have_url(re.compile(r"/listening\?since=.*source_id="))
     expect(page.get_by_text(f"Tìm thấy {len(TEXTS)} bài viết.")).to_be_visible()
+
+
+LANDSLIDES = [
+    f"Sạt lở đất ở xã {name}, tỉnh Lào Cai: sạt lở đất vùi nhà, người dân lo lắng."
+    for name in ("Bắc Hà", "Sa Pa", "Bát Xát", "Mường Khương", "Si Ma Cai", "Bảo Yên")
+]
+
+
+def test_rising_keywords_and_communes_lead_to_the_documents(page: Page, db: Session) -> None:
+    source = sources.add_source(
+        db, None, unit=units.find_by_code(db, "15"), kind="push", name="Báo Lào Cai"
+    )
+    now = datetime.now(UTC)
+    items = [
+        Item(text=text, external_id=str(i), published_at=now - timedelta(hours=i))
+        for i, text in enumerate(LANDSLIDES)
+    ]
+    store_items(db, source, items, secret="k" * 40)
+    db.commit()
+    make_user(db, "lc.analyst", "analyst", "15")
+    sign_in(page, "lc.analyst")
+
+    page.goto("/listening/overview?period=7&province=15")
+
+    expect(page.get_by_role("heading", name="Từ khóa nổi lên")).to_be_visible()
+    expect(page.get_by_role("heading", name="Xã, phường, đặc khu của Lào Cai")).to_be_visible()
+    expect(page.locator("#communes-table tbody tr")).to_have_count(len(LANDSLIDES))
+    page.locator("#keywords-table").get_by_role("link", name="lở đất").click()
+    expect(page).to_have_url(re.compile(r"/listening\?.*province=15.*q=%22l"))
+    expect(page.get_by_text(f"Tìm thấy {len(LANDSLIDES)} bài viết.")).to_be_visible()

@@ -81,3 +81,40 @@ def test_the_period_is_read_strictly() -> None:
     assert odd.until.isoformat() == "2026-11-20" and odd.kind is None
     assert (odd.until - odd.since).days == 29
     assert filters_of({"since": "2020-01-01"}, today).since == today - timedelta(days=365)
+
+
+LANDSLIDES = [
+    f"Sạt lở đất ở xã {name}, tỉnh Lào Cai: sạt lở đất vùi nhà, người dân lo lắng."
+    for name in ("Bắc Hà", "Sa Pa", "Bát Xát", "Mường Khương", "Si Ma Cai", "Bảo Yên")
+]
+
+
+def test_rising_keywords_and_communes_show_drill_down_and_download(
+    client: TestClient, db: Session
+) -> None:
+    _store(db, "15", "Báo Lào Cai", LANDSLIDES)
+    _store(
+        db, "01", "Báo Hà Nội", [f"Ùn tắc giao thông kéo dài ở Hà Nội, ngày {i}." for i in range(9)]
+    )
+    make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+
+    page = client.get("/listening/overview", params={"period": 7})
+    lao_cai = client.get("/listening/overview", params={"period": 7, "province": "15"})
+
+    assert "Từ khóa nổi lên" in page.text and 'id="keywords-table"' in page.text
+    assert "q=%22l%E1%BB%9F%20%C4%91%E1%BA%A5t%22" in page.text  # "lở đất", searched as a phrase
+    assert "ùn tắc" not in page.text.lower()  # Hà Nội's keywords are out of this scope
+    assert 'id="communes-table"' not in page.text  # provinces without a province filter
+    assert "Xã, phường, đặc khu của Lào Cai" in lao_cai.text
+    assert "Xã Bắc Hà" in lao_cai.text and "q=%22B%E1%BA%AFc%20H%C3%A0%22" in lao_cai.text
+    keywords = client.get("/listening/overview.csv", params={"figure": "keywords", "period": 7})
+    rows = list(csv.reader(io.StringIO(keywords.text.lstrip("\ufeff"))))
+    assert rows[0] == ["keyword", "documents", "previous_period", "rise_score"]
+    assert rows[1][:3] == ["lở đất", "6", "0"] and float(rows[1][3]) > 0
+    communes = client.get(
+        "/listening/overview.csv", params={"figure": "communes", "period": 7, "province": "15"}
+    )
+    rows = list(csv.reader(io.StringIO(communes.text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["commune_code", "commune", "province_code", "documents"]
+    assert ["02839", "Xã Bắc Hà", "15", "1"] in [r[:4] for r in rows[1:]] and len(rows) == 7

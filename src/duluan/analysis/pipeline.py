@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,6 +32,7 @@ MAX_TEXT = 100_000  # characters analysed per text; longer texts are cut, and sa
 # The trained topic model adds its topic when at least this sure; on its held-out data that
 # threshold gave precision 0.83 on 69 % of texts, far above the keyword queries alone.
 TOPIC_THRESHOLD = 0.5
+DEFAULT_QUERIES = "default-queries-1"  # the version of `taxonomy.DEFAULT_TOPICS`
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,17 @@ class Analyzer:
         versions = {
             "sentiment": sentiment_card.version,
             "diacritics": diacritics_card.version,
-            "topics": f"default-queries-1 + {topics_card.version}",
+            "topics": f"{DEFAULT_QUERIES} + {topics_card.version}",
             "places": f"vietnam-provinces {admin_map.data_version()} + legacy 2024",
         }
         return cls(sentiment, diacritics, topic_model, versions)
+
+    def with_topics(self, topics: Sequence[Topic], queries_version: str) -> Analyzer:
+        """This analyzer classifying with other topic queries (a deployment's own): the models
+        are shared, and the recorded topic version names the queries used."""
+        model = self.versions["topics"].split(" + ", 1)[-1]
+        versions = {**self.versions, "topics": f"{queries_version} + {model}"}
+        return replace(self, topics=tuple(topics), versions=versions)
 
     @cached_property
     def _topic_matcher(self) -> TopicMatcher:
@@ -75,6 +83,16 @@ class Analyzer:
     @cached_property
     def _scorer(self) -> Scorer:
         return Scorer((self.sentiment, self.topic_model))
+
+    def topics_of(self, restored_texts: Sequence[str]) -> list[list[str]]:
+        """The topics of texts as the analyzer read them (`text_restored` of an enrichment):
+        what `analyze_many` would give them, for re-tagging stored documents."""
+        rows = [self._scorer.rows(words(text)) for text in restored_texts]
+        predictions = self._scorer.predict_rows(rows)
+        return [
+            self._topics(text, guesses[1])
+            for text, guesses in zip(restored_texts, predictions, strict=True)
+        ]
 
     def analyze(self, text: str) -> dict[str, Any]:
         """The enrichment fields for one text (see `duluan analyze --help`)."""

@@ -40,8 +40,21 @@ ACTIONS: dict[str, Action] = {
     ),
     "jobs.view": Action(_STAFF, "See background jobs and their progress."),
     "warning.view": Action(_STAFF, "Read early-warning alerts and hotspot cases."),
+    "notifications.view": Action(_EVERYONE, "Read and mark read one's own notifications."),
+    "alerts.rules": Action(
+        frozenset({"admin", "analyst"}),
+        "Set how a unit's staff are told of alerts (filters, channels, rate limit, cool-down).",
+    ),
     "alerts.handle": Action(
         _STAFF, "Acknowledge and dismiss (with a reason) early-warning alerts."
+    ),
+    "cases.handle": Action(
+        _STAFF,
+        "Escalate alerts to hotspot cases; add notes and documents, follow playbook steps, "
+        "assign and close cases.",
+    ),
+    "playbooks.manage": Action(
+        frozenset({"admin"}), "Write the response playbooks of a unit (steps per kind of hotspot)."
     ),
     "surveys.view": Action(_STAFF, "Read surveys and their results."),
     "surveys.collect": Action(
@@ -59,6 +72,10 @@ ACTIONS: dict[str, Action] = {
         frozenset({"admin"}), "Create, disable and grant roles to users within scope."
     ),
     "audit.view": Action(frozenset({"admin"}), "Read the audit log of events within scope."),
+    "topics.manage": Action(
+        frozenset({"admin"}),
+        "Add, edit and deactivate the deployment's topics (admin of the root unit).",
+    ),
 }
 
 

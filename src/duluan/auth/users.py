@@ -22,6 +22,7 @@ from duluan.errors import (
 )
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 def actor_for(user: User) -> Actor:
@@ -139,6 +140,27 @@ def set_locale(session: Session, *, user_id: int, locale: str) -> None:
     user = session.get(User, user_id)
     if user is not None:
         user.locale = locale
+
+
+def set_email(session: Session, *, actor: Actor, address: str) -> None:
+    """Set (or, with an empty value, remove) the actor's own e-mail address for alert e-mails."""
+    address = address.strip()
+    if address and (len(address) > 254 or not _EMAIL.match(address)):
+        raise BadInput("account_email.invalid", address=address[:80])
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("errors.user_not_found", username=actor.username)
+    if (user.email or "") == address:
+        return
+    user.email = address or None
+    audit.record(
+        session,
+        actor=actor,
+        action="user.email_changed",
+        target=user.username,
+        unit_id=_home_unit_id(user),
+        detail={"removed": not address},
+    )
 
 
 def change_password(

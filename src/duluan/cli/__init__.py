@@ -8,6 +8,9 @@ import typer
 
 from duluan.cli.admin import db_app, units_app, users_app
 from duluan.cli.common import group
+from duluan.cli.demo import demo_command
+from duluan.cli.emerging import emerging_command
+from duluan.cli.forecast import forecast_app
 from duluan.cli.jobs import jobs_app, worker
 from duluan.cli.listening import (
     collect_command,
@@ -34,6 +37,9 @@ app.add_typer(rollups_app, name="rollups")
 app.command("collect")(collect_command)
 app.command("search")(search_command)
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(forecast_app, name="forecast")
+app.command("demo")(demo_command)
+app.command("emerging")(emerging_command)
 
 
 @app.command()

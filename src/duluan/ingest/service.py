@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from duluan.analysis import rollups
-from duluan.analysis.pipeline import Analyzer, default_analyzer
+from duluan.analysis import rollups, topics
+from duluan.analysis.pipeline import Analyzer
 from duluan.db.engine import transaction
 from duluan.i18n import stored_text
 from duluan.ingest import dedup
@@ -177,7 +177,7 @@ def store_items(
 ) -> StoreSummary:
     """Store the new items among `items` for `source`, analysed, in the caller's transaction."""
     summary, fresh = _screen(session, source, items, secret, now or datetime.now(UTC))
-    enrichments = _analyse(fresh, analyzer)
+    enrichments = _analyse(fresh, analyzer or topics.analyzer_for(session))
     _store(session, source, fresh, enrichments, summary)
     return summary
 
@@ -192,10 +192,12 @@ def store_batch(
 ) -> StoreSummary:
     """`store_items` for jobs, in two transactions: screening (a read), then, after the analysis,
     a short write transaction that holds the write lock only while it inserts. Several jobs can
-    then store at once, on SQLite too."""
+    then store at once, on SQLite too. Without an `analyzer`, the deployment's current topics
+    classify the batch (checked once per batch)."""
     with transaction(factory) as session:
         source = session.get_one(Source, source_id)
         summary, fresh = _screen(session, source, items, secret, datetime.now(UTC))
+        analyzer = analyzer or topics.analyzer_for(session)
     enrichments = _analyse(fresh, analyzer)
     with transaction(factory, write=True) as session:
         source = session.get_one(Source, source_id)
@@ -231,9 +233,9 @@ def _screen(
     return summary, fresh
 
 
-def _analyse(fresh: list[_Prepared], analyzer: Analyzer | None) -> list[dict[str, object]]:
+def _analyse(fresh: list[_Prepared], analyzer: Analyzer) -> list[dict[str, object]]:
     texts = [f"{p.title}\n{p.text}".strip() for p in fresh]
-    return (analyzer or default_analyzer()).analyze_many(texts)
+    return analyzer.analyze_many(texts)
 
 
 def _store(
@@ -303,6 +305,8 @@ def _insert(
         sentiment=enrichment.sentiment,
         topics=enrichment.topics,
         province_code=enrichment.province_code,
+        keywords=enrichment.keywords,
+        places=enrichment.places,
     )
 
 

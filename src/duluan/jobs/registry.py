@@ -22,9 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from duluan.analysis import emerging_store, retag
 from duluan.ingest import collect, files
 from duluan.ingest.service import Progress
-from duluan.warning import detect
+from duluan.warning import detect, forecast
 
 JobFunction = Callable[[sessionmaker[Session], dict[str, Any], Progress], dict[str, Any]]
 
@@ -36,6 +37,9 @@ JOBS: dict[str, JobFunction] = {
     "ingest.collect_source": collect.collect_job,
     "ingest.import_file": files.import_job,
     "warning.detect": detect.detect_job,
+    "warning.forecast": forecast.forecast_job,
+    "analysis.emerging": emerging_store.emerging_job,
+    "analysis.retag": retag.retag_job,
 }
 # ---------------------------------------------------------------------------------------------
 

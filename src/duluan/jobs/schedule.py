@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from duluan.analysis.rollups import day_of
 from duluan.db.types import utcnow
 from duluan.ingest import collect
 from duluan.jobs.runner import Runner
+from duluan.warning import forecast
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,12 @@ def _name(tick: Tick) -> str:
 def hourly_detection(clock: Callable[[], datetime] = utcnow) -> Tick:
     """Early-warning detection once per hour, as soon as the hour is complete (a restart may
     queue it twice in an hour: detection is idempotent)."""
+    return hourly("warning.detect", clock)
+
+
+def hourly(kind: str, clock: Callable[[], datetime] = utcnow) -> Tick:
+    """A job of `kind` once per hour, as soon as the hour is complete, with the hour as `at`
+    (a restart may queue it twice in an hour: the job must be idempotent)."""
     last: list[datetime] = []
 
     def tick() -> list[Submission]:
@@ -106,7 +114,25 @@ def hourly_detection(clock: Callable[[], datetime] = utcnow) -> Tick:
         if last and last[0] == hour:
             return []
         last[:] = [hour]
-        return [Submission("warning.detect", {"at": hour.isoformat()})]
+        return [Submission(kind, {"at": hour.isoformat()})]
+
+    return tick
+
+
+def daily_forecasts(factory: sessionmaker[Session], clock: Callable[[], datetime] = utcnow) -> Tick:
+    """The forecasts once per Vietnamese day, from the days complete by then (skipped when the
+    stored ones were already made from them, e.g. after a restart)."""
+    last: list[date] = []
+
+    def tick() -> list[Submission]:
+        now = clock()
+        today = day_of(now)
+        if last and last[0] == today:
+            return []
+        last[:] = [today]
+        if forecast.made_on(factory, today):
+            return []
+        return [Submission("warning.forecast", {"at": now.isoformat()})]
 
     return tick
 

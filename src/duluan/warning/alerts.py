@@ -96,6 +96,25 @@ def visible_alerts(
     return list(session.scalars(statement))
 
 
+def active_alerts(
+    session: Session,
+    actor: Actor,
+    *,
+    topic: str | None = None,
+    province_code: str | None = None,
+    limit: int = 5,
+) -> list[Alert]:
+    """The newest open or acknowledged alerts within scope, of a topic and province if given
+    (the overview's panel follows its filters)."""
+    statement = _in_scope(actor).where(Alert.state.in_(("open", "acknowledged")))
+    if topic:
+        statement = statement.where(Alert.topic == topic)
+    if province_code:
+        statement = statement.where(Alert.province_code == province_code)
+    statement = statement.order_by(Alert.window_end.desc(), Alert.id.desc()).limit(limit)
+    return list(session.scalars(statement))
+
+
 def open_count(session: Session, actor: Actor) -> int:
     """How many alerts within the actor's scope are still open."""
     statement = _in_scope(actor).where(Alert.state == "open")
@@ -207,7 +226,7 @@ def explain(session: Session, alert: Alert) -> Explanation:
         .order_by(*newest)
         .limit(SAMPLES)
     ).all()
-    samples = [Sample(i, _title(title, text), at) for i, title, text, at in rows]
+    samples = [Sample(i, sample_title(title, text), at) for i, title, text, at in rows]
     lists = session.scalars(
         select(Enrichment.keywords)
         .join(Document, Document.id == Enrichment.document_id)
@@ -238,7 +257,7 @@ def top_keywords(
     return [(spelling[key], n) for key, n in ranked[:limit]]
 
 
-def _title(title: str, text: str) -> str:
+def sample_title(title: str, text: str) -> str:
     """The document's title, or the start of its text when it has none (posts, comments)."""
     flat = " ".join((title or text).split())
     return flat if len(flat) <= TITLE_CHARS else flat[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from duluan.analysis.rollups import ALL, RollupHour, hour_of
 from duluan.db.engine import transaction
 from duluan.ingest.service import Progress
+from duluan.warning import delivery, mail
 from duluan.warning.detectors import DETECTORS, Detector, Finding
 from duluan.warning.models import Alert
 from duluan.warning.series import (
@@ -195,5 +196,14 @@ def detect_job(
     with transaction(factory, write=True) as session:
         alerts = detect(session, now)
         ids = [alert.id for alert in alerts]
+        # The new alerts and any stored without delivery; notifications commit with the alerts.
+        delivered = delivery.deliver(session, delivery.undelivered(session, now), now)
+    emails = mail.send_pending(factory)  # after the commit: a failing server loses nothing
     progress(1, 1)
-    return {"alerts": len(ids), "alert_ids": ids}
+    return {
+        "alerts": len(ids),
+        "alert_ids": ids,
+        "notifications": delivered.notifications,
+        "held_back": dict(delivered.held_back),
+        "emails": emails,
+    }

@@ -21,7 +21,13 @@ from duluan.db.engine import create_db_engine, session_factory
 from duluan.errors import DuluanError, NotAuthenticated
 from duluan.i18n import translate
 from duluan.jobs.runner import Runner, runner_from_settings
-from duluan.jobs.schedule import Scheduler, due_collections, hourly_detection
+from duluan.jobs.schedule import (
+    Scheduler,
+    daily_forecasts,
+    due_collections,
+    hourly,
+    hourly_detection,
+)
 from duluan.settings import Settings, get_settings
 from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
@@ -32,14 +38,20 @@ from duluan.web.routes import (
     admin,
     alerts,
     api,
+    cases,
+    demo,
+    emerging,
+    forecast,
     health,
     jobs,
     listening,
     login,
+    notifications,
     overview,
     push,
     shell,
     sources,
+    topics,
     units,
 )
 
@@ -54,6 +66,12 @@ ROUTERS = (
     sources.router,
     jobs.router,
     alerts.router,
+    forecast.router,
+    emerging.router,
+    demo.router,
+    notifications.router,
+    cases.router,
+    topics.router,
     admin.router,
     account.router,
     api.router,
@@ -157,7 +175,12 @@ def create_app(settings: Settings | None = None, *, schedule: bool = False) -> F
     app.state.scheduler = (
         Scheduler(
             app.state.runner,
-            [due_collections(app.state.sessions), hourly_detection()],
+            [
+                due_collections(app.state.sessions),
+                hourly_detection(),
+                hourly("analysis.emerging"),
+                daily_forecasts(app.state.sessions),
+            ],
             interval=SCHEDULE_SECONDS,
         )
         if schedule

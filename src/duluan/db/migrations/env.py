@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from alembic import context
 
+import duluan.analysis.emerging_store
 import duluan.analysis.rollups
+import duluan.analysis.topics
 import duluan.auth.models
 import duluan.ingest.models
 import duluan.jobs.models
-import duluan.warning.models  # noqa: F401
+import duluan.warning.forecast
+import duluan.warning.models
+import duluan.warning.notifications  # noqa: F401
 from duluan.db.base import Base
 from duluan.db.engine import create_db_engine
 

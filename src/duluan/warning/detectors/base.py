@@ -14,8 +14,8 @@ class Finding:
 
     `observed` and `expected` are in the detector's own measure (documents for a volume burst,
     a share for a negative-share rise); `significance` is the one-sided p-value of the
-    observation under the baseline (smaller is stronger); `documents` are the documents in the
-    window.
+    observation under the baseline or an upper bound of it (the volume detector's reciprocal
+    likelihood ratio); smaller is stronger; `documents` are the documents in the window.
     """
 
     hours: int
@@ -32,7 +32,7 @@ class Detector(Protocol):
 
     @property
     def threshold(self) -> float:
-        """The p-value below which a window alarms."""
+        """The significance below which a window alarms."""
         ...
 
     def scan(self, history: History, context: Context) -> Finding | None:

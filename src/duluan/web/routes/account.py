@@ -1,4 +1,4 @@
-"""One's own account: password, interface language and API tokens."""
+"""One's own account: password, e-mail for alerts, interface language and API tokens."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ Self = Annotated[Actor, Depends(need("account.manage"))]
 def _page(
     request: Request, db: SessionDep, actor: Actor, status: int = 200, **extra: object
 ) -> HTMLResponse:
-    context = {"tokens": tokens.list_own(db, actor=actor), **extra}
+    user = users.get_manageable(db, actor=None, user_id=actor.user_id)
+    context = {"tokens": tokens.list_own(db, actor=actor), "email": user.email or "", **extra}
     return render(request, "account.html", context, status=status)
 
 
@@ -54,6 +55,18 @@ def password_change(
         )
     request.session["signed_in_at"] = time.time()  # this session stays; all others end
     return RedirectResponse("/account?saved=password", status_code=303)
+
+
+@router.post("/email")
+def email_change(
+    request: Request, db: SessionDep, actor: Self, email: Annotated[str, Form(max_length=1000)] = ""
+) -> Response:
+    """The address alert e-mails go to (empty: none)."""
+    try:
+        users.set_email(db, actor=actor, address=email)
+    except BadInput as exc:
+        return _page(request, db, actor, 400, email_error=error_text(request, exc), email=email)
+    return RedirectResponse("/account?saved=email", status_code=303)
 
 
 @router.post("/tokens")

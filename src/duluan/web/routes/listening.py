@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from duluan.analysis import registry
+from duluan.analysis import registry, topics
 from duluan.analysis.registry import ModelCard
 from duluan.analysis.taxonomy import DEFAULT_TOPICS
 from duluan.auth import audit
@@ -22,6 +23,7 @@ from duluan.geo import admin_map
 from duluan.i18n import translate
 from duluan.ingest import search
 from duluan.ingest.models import DOCUMENT_KINDS
+from duluan.warning import cases
 from duluan.web.deps import SessionDep, locale_of, need
 from duluan.web.render import DISPLAY_ZONE, error_text, render
 
@@ -39,8 +41,13 @@ def province_names() -> dict[str, str]:
     return {p.code: p.name for p in admin_map.provinces()}
 
 
-def topic_names(locale: str) -> dict[str, str]:
-    names = {t.code: t.name_vi if locale == "vi" else t.name_en for t in DEFAULT_TOPICS}
+def topic_names(locale: str, session: Session | None = None) -> dict[str, str]:
+    """{code: name} of the topics, `other` included: the deployment's own (analysis.topics)
+    when a session is at hand, the shipped defaults otherwise."""
+    if session is not None:
+        names = topics.names(session, locale)
+    else:
+        names = {t.code: t.name_vi if locale == "vi" else t.name_en for t in DEFAULT_TOPICS}
     return {**names, "other": translate("listening.topic_other", locale)}
 
 
@@ -134,7 +141,7 @@ def _choices(request: Request, db: SessionDep, actor: Actor) -> dict[str, Any]:
         "kind_choices": labelled(DOCUMENT_KINDS, "kinds"),
         "language_choices": labelled(LANGUAGES, "languages"),
         "sentiment_choices": labelled(SENTIMENTS, "sentiments"),
-        "topics": topic_names(locale),
+        "topics": topic_names(locale, db),
         "provinces": province_names(),
     }
 
@@ -187,7 +194,8 @@ def document_page(
         "model_notes": model_notes(enrichment.models) if enrichment else [],
         "paragraphs": [p.strip() for p in document.text.split("\n") if p.strip()],
         "near_copies": near_copies,
-        "topics": topic_names(locale_of(request)),
+        "topics": topic_names(locale_of(request), db),
         "provinces": province_names(),
+        "open_cases": cases.open_cases(db, actor),
     }
     return render(request, "listening/document.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from duluan.analysis import overview
 from duluan.analysis.overview import MAX_DAYS, SENTIMENTS, Filters, Overview, Share
 from duluan.auth.permissions import Actor
+from duluan.geo import admin_map
 from duluan.ingest.models import DOCUMENT_KINDS
 from duluan.warning import alerts
 from duluan.web.deps import SessionDep, locale_of, need
@@ -24,7 +26,22 @@ router = APIRouter(prefix="/listening", include_in_schema=False)
 Viewer = Annotated[Actor, Depends(need("listening.view"))]
 PERIODS = (7, 30, 90)  # preset periods, in days, ending today
 DEFAULT_PERIOD = 30
-FIGURES = ("by_day", "topics", "places", "sources")
+FIGURES = ("by_day", "topics", "places", "sources", "keywords", "communes")
+_COMMUNE_TYPE = re.compile(r"^(Xã|Phường|Đặc khu)\s+")
+
+
+def commune_names(province_code: str | None) -> dict[str, str]:
+    """{commune code: name} of one province of the 2025 map; empty for none or an unknown one."""
+    for province in admin_map.provinces():
+        if province.code == province_code:
+            return {c.code: c.name for c in province.communes}
+    return {}
+
+
+def search_phrase(text: str) -> str:
+    """A search query for the exact phrase (a commune without its `Xã`/`Phường`, a keyword)."""
+    bare = _COMMUNE_TYPE.sub("", text).replace('"', " ").strip()
+    return f'"{bare}"'
 
 
 def _date(value: str | None) -> date | None:
@@ -90,19 +107,31 @@ def overview_page(request: Request, db: SessionDep, actor: Viewer) -> HTMLRespon
     filters = filters_of(params, _today())
     figures = overview.overview(db, actor, filters)
     locale = locale_of(request)
-    topics, provinces = topic_names(locale), province_names()
+    topics, provinces = topic_names(locale, db), province_names()
+    watching = actor.may("warning.view")
     context = {
         "figures": figures,
         "form": params,
         "periods": PERIODS,
         "topics": topics,
         "provinces": provinces,
+        "communes": commune_names(filters.province_code),
+        "phrase": search_phrase,
+        "rising_min": overview.RISING_MIN_DOCUMENTS,
+        "rising_prior": overview.RISING_PRIOR,
         "kinds": DOCUMENT_KINDS,
         "sentiments": SENTIMENTS,
         "chart": chart_data(figures, topics),
         "query": _query(filters),
         "percent": _percent,
-        "open_alerts": alerts.open_count(db, actor) if actor.may("warning.view") else None,
+        "open_alerts": alerts.open_count(db, actor) if watching else None,
+        "active_alerts": (
+            alerts.active_alerts(
+                db, actor, topic=filters.topic, province_code=filters.province_code
+            )
+            if watching
+            else []
+        ),
     }
     return render(request, "listening/overview.html", context)
 
@@ -128,10 +157,13 @@ def overview_csv(
     filters = filters_of(params, _today())
     figures = overview.overview(db, actor, filters)
     chosen = figure if figure in FIGURES else "by_day"
+    names = {
+        "topics": topic_names(locale_of(request)),
+        "provinces": province_names(),
+        "communes": commune_names(filters.province_code),
+    }
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in _csv_rows(chosen, figures, topic_names(locale_of(request)), province_names()):
-        writer.writerow(row)
+    csv.writer(buffer).writerows(_csv_rows(chosen, figures, names))
     name = f"duluan-{chosen}-{filters.since.isoformat()}-{filters.until.isoformat()}.csv"
     return Response(
         "\ufeff" + buffer.getvalue(),
@@ -144,12 +176,28 @@ SHARE_COLUMNS = ["negative_share", "negative_low", "negative_high"]
 
 
 def _csv_rows(
-    figure: str, figures: Overview, topics: dict[str, str], provinces: dict[str, str]
+    figure: str, figures: Overview, names: dict[str, dict[str, str]]
 ) -> list[list[object]]:
     """The header and rows of one figure; shares as proportions with their 95 % interval."""
     header: list[object]
     rows: list[list[object]]
-    if figure == "topics":
+    topics, provinces = names["topics"], names["provinces"]
+    if figure == "keywords":
+        header = ["keyword", "documents", "previous_period", "rise_score"]
+        rows = [[r.keyword, r.documents, r.previous, f"{r.score:.4f}"] for r in figures.keywords]
+    elif figure == "communes":
+        header = ["commune_code", "commune", "province_code", "documents", *SHARE_COLUMNS]
+        rows = [
+            [
+                r.commune_code,
+                names["communes"].get(r.commune_code, ""),
+                figures.filters.province_code or "",
+                r.documents,
+                *_cells(r.negative),
+            ]
+            for r in figures.communes
+        ]
+    elif figure == "topics":
         header = ["topic", "name", "documents", "previous_period", *SHARE_COLUMNS]
         rows = [
             [r.topic, topics.get(r.topic, r.topic), r.documents, r.previous, *_cells(r.negative)]

@@ -1,0 +1,28 @@
+"""The demo loaders, in the order `duluan demo` runs them.
+
+A capability that has demo data of its own (cases, surveys, reports, …) writes a module
+`demo/<capability>.py` with a `load(plan) -> dict[str, int]` (counts for the summary; idempotent:
+a second run stores nothing twice) and adds it here, after what it builds on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from duluan.demo import cases, detection, listening
+from duluan.demo.plan import DemoPlan
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str  # stable; shown with the progress
+    label: str  # what the terminal says while it runs
+    load: Callable[[DemoPlan], dict[str, int]]
+
+
+LOADERS: tuple[DemoLoader, ...] = (
+    DemoLoader("listening", "Tài liệu mô phỏng qua quy trình thu thập", listening.load),
+    DemoLoader("warning", "Phát hiện điểm nóng (cảnh báo sớm)", detection.load),
+    DemoLoader("cases", "Hồ sơ điểm nóng đã xử lý", cases.load),
+)
