@@ -79,7 +79,7 @@ def _handler(session: Session) -> Actor | None:
 def _open(session: Session, actor: Actor, demo: DemoCase, hotspot: Hotspot) -> int:
     if session.scalar(select(HotspotCase.id).where(HotspotCase.title == demo.title)):
         return 0
-    alert = session.scalars(
+    found = session.scalars(
         select(Alert)
         .where(
             Alert.topic == hotspot.topic,
@@ -87,19 +87,21 @@ def _open(session: Session, actor: Actor, demo: DemoCase, hotspot: Hotspot) -> i
             Alert.state.in_(cases.CAN_ESCALATE),
         )
         .order_by(Alert.significance, Alert.id)
-        .limit(1)
-    ).one_or_none()
-    if alert is None:  # the detectors did not flag it at this scale
+    ).all()
+    if not found:  # the detectors did not flag it at this scale
         return 0
+    first, *others = found
     shown = playbooks.visible_playbooks(session, actor, active_only=True)
-    playbook = playbooks.suggested(shown, alert.topic)
+    playbook = playbooks.suggested(shown, first.topic)
     case = cases.escalate(
         session,
         actor,
-        alert.id,
+        first.id,
         title=demo.title,
         playbook_id=playbook.id if playbook else None,
     )
+    for alert in others:  # the hotspot's other alerts (the other detector) join the case
+        cases.escalate(session, actor, alert.id, case_id=case.id)
     for step, note in zip(case.steps, demo.notes, strict=False):
         cases.update_step(session, actor, case.id, step.id, "done", note)
     if demo.close_with and all(step.state != "todo" for step in case.steps):
