@@ -258,21 +258,13 @@ def upgrade() -> None:
 
 
 def _seed(playbooks: sa.Table, steps: sa.Table) -> None:
-    now = datetime.now(UTC)
-    for number, (kind, name, description, rows) in enumerate(DEFAULT_PLAYBOOKS, start=1):
-        op.bulk_insert(
-            playbooks,
-            [
-                {
-                    "id": number,
-                    "unit_id": None,
-                    "kind": kind,
-                    "name": name,
-                    "description": description,
-                    "active": True,
-                    "updated_at": now,
-                }
-            ],
+    """Insert the templates without explicit ids, so PostgreSQL's sequence stays in step."""
+    bind, now = op.get_bind(), datetime.now(UTC)
+    for kind, name, description, rows in DEFAULT_PLAYBOOKS:
+        values = {"unit_id": None, "kind": kind, "name": name, "description": description}
+        bind.execute(playbooks.insert().values(**values, active=True, updated_at=now))
+        number = bind.scalar(
+            sa.select(playbooks.c.id).where(playbooks.c.kind == kind, playbooks.c.unit_id.is_(None))
         )
         op.bulk_insert(
             steps,
