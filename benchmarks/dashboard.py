@@ -14,11 +14,12 @@ its own and in the "any" rows of topic, province and kind, as `rollups.add` does
 over 7, 30 and 90 days, with and without a topic or province filter, and prints the 95th
 percentile.
 
-The keyword and commune roll-ups are written the same way from KEYWORD_SAMPLE documents a day:
-each brings KEYWORDS distinct keywords drawn from a Zipf-weighted vocabulary of VOCABULARY
-phrases (counted in its topics' and the "any" topic rows, its province's and the "any"
-province rows), and names a commune of its province with probability COMMUNE_SHARE. The
-overview then also ranks rising keywords (every request) and lists communes (province requests).
+The keyword (daily and weekly) and commune roll-ups are written the same way from
+KEYWORD_SAMPLE documents a day: each brings KEYWORDS distinct keywords drawn from a
+Zipf-weighted vocabulary of VOCABULARY phrases (counted in its topics' and the "any" topic
+rows, its province's and the "any" province rows), and names a commune of its province with
+probability COMMUNE_SHARE. The overview then also ranks rising keywords (every request) and
+lists communes (province requests).
 `DULUAN_BENCH_DOCUMENTS` sets the number of documents (10 million by default); the numbers of
 roll-up rows depend on the samples, not on it. KEYWORD_SAMPLE (2,000, or
 `DULUAN_BENCH_KEYWORD_SAMPLE`) keeps the keyword table at about 2 million rows, a floor: a real
@@ -50,7 +51,9 @@ from duluan.analysis.rollups import (
     RollupCommuneDay,
     RollupDay,
     RollupKeywordDay,
+    RollupKeywordWeek,
     RollupSourceDay,
+    week_of,
 )
 from duluan.analysis.taxonomy import DEFAULT_TOPICS
 from duluan.auth import units
@@ -206,6 +209,16 @@ def _keyword_and_commune_rows(
     return keyword_rows, commune_rows
 
 
+def _weeks(keyword_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The weekly keyword rows that the daily ones sum to (as `rollups.add` counts them)."""
+    weeks: Counter[tuple[Any, ...]] = Counter()
+    for r in keyword_rows:
+        key = (week_of(r["day"]), r["unit_id"], r["topic"], r["province_code"], r["keyword"])
+        weeks[key] += r["documents"]
+    columns = ("week", "unit_id", "topic", "province_code", "keyword")
+    return [dict(zip(columns, key, strict=True)) | {"documents": n} for key, n in weeks.items()]
+
+
 def _prepare(url: str) -> tuple[Any, dict[str, int], int, int]:
     migrate.upgrade(url)
     engine = create_db_engine(url)
@@ -242,6 +255,7 @@ def _prepare(url: str) -> tuple[Any, dict[str, int], int, int]:
         for table, table_rows in (
             (RollupDay, rows),
             (RollupKeywordDay, keyword_rows),
+            (RollupKeywordWeek, _weeks(keyword_rows)),
             (RollupCommuneDay, commune_rows),
         ):
             for start in range(0, len(table_rows), BATCH):

@@ -174,3 +174,29 @@ def test_a_province_filter_lists_its_communes_with_negative_shares(db: Session) 
     sa_pa = lao_cai.communes[0].negative
     assert (sa_pa.count, sa_pa.total) == (4, 10) and sa_pa.interval[0] < 0.4 < sa_pa.interval[1]
     assert everywhere.communes == []  # without a province, the page lists provinces
+
+
+def test_keyword_counts_over_any_period_count_each_day_once(db: Session) -> None:
+    """Whole weeks come from the weekly roll-up and the days around them from the daily one:
+    for every period shape the sum equals the documents of its days."""
+    source = _source(db, "15", "Báo Lào Cai")
+    for offset in range(-30, 10):
+        _keywords(db, source, offset, ["sạt lở"], 1 + (offset % 3))  # a different count a day
+    actor = users.actor_for(make_user(db, "tw.admin", "admin", "TW"))
+    units = overview.scope_units(db, actor)
+    for start in range(-30, 0, 3):
+        for length in (1, 3, 6, 7, 8, 13, 14, 15, 20, 31):
+            since = DAY + timedelta(days=start)
+            period = Filters(since, since + timedelta(days=length - 1))
+            expected = sum(1 + (o % 3) for o in range(start, min(start + length, 10)))
+
+            counted = overview._keyword_counts(db, units, period, at_least=1)
+
+            assert counted == {"sạt lở": expected}, (period, counted)
+
+
+def test_whole_weeks_run_monday_to_sunday() -> None:
+    wednesday, next_sunday = date(2026, 11, 4), date(2026, 11, 22)
+    assert overview.whole_weeks(wednesday, next_sunday) == (date(2026, 11, 9), next_sunday)
+    first, last = overview.whole_weeks(wednesday, date(2026, 11, 6))
+    assert first > last  # no whole week

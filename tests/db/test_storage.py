@@ -1,13 +1,17 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from duluan.analysis import rollups
+from duluan.auth import units
 from duluan.auth.models import AuditEvent
 from duluan.db import migrate
-from duluan.db.engine import session_factory, transaction
+from duluan.db.engine import create_db_engine, session_factory, transaction
+from duluan.ingest import sources
 
 
 def test_models_match_migrations(database_url: str) -> None:
@@ -72,3 +76,42 @@ def test_a_savepoint_in_a_write_transaction_rolls_back_alone(engine: Engine) -> 
     with transaction(factory) as session:
         actions = session.scalars(text("SELECT action FROM audit_events")).all()
     assert actions == ["login.succeeded"]
+
+
+def test_the_weekly_keyword_roll_up_is_filled_from_the_daily_one(database_url: str) -> None:
+    """Migration 0011 sums the keyword days already counted into their weeks, as the pipeline
+    adds them from then on."""
+    engine = create_db_engine(database_url)
+    weeks = "SELECT week, topic, province_code, keyword, documents FROM rollup_keyword_weeks"
+    with transaction(session_factory(engine)) as session:
+        source = sources.add_source(
+            session, None, unit=units.find_by_code(session, "15"), kind="push", name="Báo"
+        )
+        start = datetime(2026, 11, 1, 5, tzinfo=UTC)  # a Sunday, noon in Vietnam
+        rollups.add(
+            session,
+            [
+                rollups.Counted(
+                    start + timedelta(days=d),
+                    source.unit_id,
+                    source.id,
+                    "post",
+                    "neutral",
+                    ["land"],
+                    "15",
+                    keywords=["sạt lở", f"từ {d % 2}"],
+                )
+                for d in range(16)
+            ],
+        )
+    with engine.connect() as connection:
+        added = sorted(map(tuple, connection.execute(text(weeks))))
+    assert len({row[0] for row in added}) == 4  # Nov 1 is the last day of its week
+
+    command.downgrade(migrate.alembic_config(database_url), "0010")
+    migrate.upgrade(database_url)
+
+    with engine.connect() as connection:
+        filled = sorted(map(tuple, connection.execute(text(weeks))))
+    assert filled == added
+    engine.dispose()

@@ -181,6 +181,17 @@ def test_explanation_reads_the_documents_of_the_window_topic_and_province(db: Se
     assert "người dân" not in words and "sơ tán" not in words
 
 
+def test_a_commune_alert_is_explained_by_the_documents_naming_the_commune(db: Session) -> None:
+    inside = WINDOW_START + timedelta(minutes=30)
+    land = store(db, "15", LAND_TEXTS, inside, "Báo Lào Cai")  # only the first names Bảo Yên
+    alert = add_alert(db, commune_code="02947")
+
+    explanation = alerts.explain(db, alert)
+
+    assert explanation.documents == 1
+    assert [s.id for s in explanation.samples] == [land[0].id]
+
+
 def test_top_keywords_count_documents_and_leave_out_common_words() -> None:
     lists = [["Người dân", "đất đai", "Đất đai", "2025"], ["người dân", "đất đai"], None, ["lũ"]]
     assert top_keywords(lists) == [("đất đai", 2), ("lũ", 1)]

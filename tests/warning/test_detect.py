@@ -179,3 +179,25 @@ def test_the_detection_job_stores_the_alerts_once(engine: Engine, load: Loader) 
         results = [session.get_one(Job, j).result for j in (first, again)]
         assert session.scalar(select(func.count(Alert.id))) == 1
     assert results[0]["alerts"] == 1 and results[1]["alerts"] == 0
+
+
+def test_a_burst_in_a_busy_commune_is_found_at_the_commune(db: Session, load: Loader) -> None:
+    """A commune's series is tested where its volume allows (COMMUNE_MIN_PER_HOUR): Sa Pa's
+    land series, two documents an hour, bursts and is named; Bắc Hà's, a document every five
+    hours, bursts thirtyfold and is left to its province's series."""
+    sa_pa = synthetic.SeriesSpec("land_projects", "15", per_hour=2.0, commune_code="03006")
+    bac_ha = synthetic.SeriesSpec("land_projects", "15", per_hour=0.2, commune_code="02839")
+    start = END - timedelta(hours=3)
+    bursts = [
+        synthetic.InjectedEvent("land_projects", "15", start, 6, 5.0, commune_code="03006"),
+        synthetic.InjectedEvent("land_projects", "15", start, 6, 30.0, commune_code="02839"),
+    ]
+    load([LAND, sa_pa, bac_ha, SCHOOLS], bursts)
+
+    found = detect(db, END)
+
+    communes = [(a.detector, a.topic, a.province_code, a.commune_code) for a in found]
+    assert ("volume_burst", "land_projects", "15", "03006") in communes
+    assert not any(a.commune_code == "02839" for a in found)
+    assert all(a.commune_code in ("", "03006") for a in found)
+    assert detect(db, END) == []  # the commune's cool-down holds like a province's

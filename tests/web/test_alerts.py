@@ -156,3 +156,16 @@ def test_the_overview_counts_open_alerts_within_scope(client: TestClient, db: Se
     assert "Cảnh báo đang mở" in page
     start = page.index("kpi-alerts")
     assert 'href="/warning">2</a>' in page[start : start + 400]
+
+
+def test_a_commune_alert_names_its_commune_in_the_list_and_on_its_page(
+    client: TestClient, db: Session
+) -> None:
+    alert = add_alert(db, commune_code="02947")
+    make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+
+    listed = client.get("/warning").text
+    page = client.get(f"/warning/alerts/{alert.id}").text
+
+    assert "Xã Bảo Yên, Lào Cai" in listed and "Xã Bảo Yên, Lào Cai" in page

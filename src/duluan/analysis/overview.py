@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from duluan.analysis.rollups import (
@@ -31,7 +31,9 @@ from duluan.analysis.rollups import (
     RollupCommuneDay,
     RollupDay,
     RollupKeywordDay,
+    RollupKeywordWeek,
     RollupSourceDay,
+    week_of,
 )
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
@@ -320,19 +322,42 @@ def rising_keywords(session: Session, units: list[int], filters: Filters) -> lis
 def _keyword_counts(
     session: Session, units: list[int], period: Filters, *, at_least: int
 ) -> dict[str, int]:
-    """{keyword: documents} of the period, for keywords with at least `at_least` documents."""
-    table = RollupKeywordDay
-    documents = func.sum(table.documents)
-    statement = (
-        select(table.keyword, documents)
-        .where(table.topic == (period.topic or ALL))
-        .where(table.province_code == (period.province_code or ALL))
-        .where(table.day >= period.since, table.day <= period.until)
-        .where(table.unit_id.in_(units))
-        .group_by(table.keyword)
-        .having(documents >= at_least)
-    )
+    """{keyword: documents} of the period, for keywords with at least `at_least` documents:
+    its whole weeks read from the weekly roll-up, the days around them from the daily one."""
+    first, last = whole_weeks(period.since, period.until)
+    ranges: list[tuple[Any, Any, date, date]] = [
+        (RollupKeywordDay, RollupKeywordDay.day, period.since, period.until)
+    ]
+    if first < last:
+        ranges = [
+            (RollupKeywordWeek, RollupKeywordWeek.week, first, last - timedelta(days=6)),
+            (RollupKeywordDay, RollupKeywordDay.day, period.since, first - timedelta(days=1)),
+            (RollupKeywordDay, RollupKeywordDay.day, last + timedelta(days=1), period.until),
+        ]
+    parts = []
+    for table, when, since, until in ranges:
+        if since > until:
+            continue
+        parts.append(
+            select(table.keyword, table.documents)
+            .where(table.topic == (period.topic or ALL))
+            .where(table.province_code == (period.province_code or ALL))
+            .where(when >= since, when <= until)
+            .where(table.unit_id.in_(units))
+        )
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    documents = func.sum(rows.c.documents)
+    statement = select(rows.c.keyword, documents).group_by(rows.c.keyword)
+    statement = statement.having(documents >= at_least)
     return {keyword: int(n) for keyword, n in session.execute(statement)}
+
+
+def whole_weeks(since: date, until: date) -> tuple[date, date]:
+    """The first Monday and the last Sunday of the whole weeks within the days `since` to
+    `until` (the Monday comes after the Sunday when there is none)."""
+    first = week_of(since + timedelta(days=6))
+    last = week_of(until + timedelta(days=1)) - timedelta(days=1)
+    return first, last
 
 
 def communes(session: Session, units: list[int], filters: Filters) -> list[CommuneRow]:

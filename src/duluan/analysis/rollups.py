@@ -9,6 +9,10 @@ store pipeline, so that dashboards and detectors never scan documents.
 - `rollup_keyword_days`: per day × unit × topic × province × keyword, the documents whose
   keywords include it (rising keywords). A document brings at most `KEYWORDS_PER_DOCUMENT` of
   the keywords its enrichment chose, so the table grows with documents × 5, not with the text.
+- `rollup_keyword_weeks`: the same per week (Monday to Sunday, Vietnamese days), so that rising
+  keywords over a long period read its whole weeks from a table a third to a seventh the size.
+- `rollup_commune_hours`: per UTC hour × unit × topic × commune, the documents naming the
+  commune and the negative ones (topic rows only, no `ALL`): the detectors' commune series.
 - `rollup_commune_days`: per day × unit × topic × commune, the documents naming the commune and
   the negative ones, with the commune's province (the communes of a province). A document
   naming two communes counts in both; one naming none adds nothing here.
@@ -33,7 +37,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -138,6 +142,40 @@ class RollupKeywordDay(Base):
     documents: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RollupKeywordWeek(Base):
+    __tablename__ = "rollup_keyword_weeks"
+    __table_args__ = (
+        Index(
+            "ix_rollup_keyword_weeks_by_filter",
+            "topic",
+            "province_code",
+            "week",
+            "unit_id",
+            "keyword",
+            "documents",
+        ),
+    )
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    keyword: Mapped[str] = mapped_column(String(KEYWORD_CHARS), primary_key=True)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupCommuneHour(Base):
+    __tablename__ = "rollup_commune_hours"
+
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(8))
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    negative: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RollupCommuneDay(Base):
     __tablename__ = "rollup_commune_days"
     __table_args__ = (
@@ -223,6 +261,11 @@ def day_of(moment: datetime) -> date:
     return moment.astimezone(VIETNAM_TIME).date()
 
 
+def week_of(day: date) -> date:
+    """The Monday of the week of a day."""
+    return day - timedelta(days=day.weekday())
+
+
 def add(session: Session, documents: Iterable[Counted]) -> None:
     """Add documents to every roll-up, in the caller's transaction."""
     hours: Counter[tuple[Any, ...]] = Counter()
@@ -231,8 +274,11 @@ def add(session: Session, documents: Iterable[Counted]) -> None:
     sources: Counter[tuple[Any, ...]] = Counter()
     negative_sources: Counter[tuple[Any, ...]] = Counter()
     keywords: Counter[tuple[Any, ...]] = Counter()
+    keyword_weeks: Counter[tuple[Any, ...]] = Counter()
     communes: Counter[tuple[Any, ...]] = Counter()
     negative_communes: Counter[tuple[Any, ...]] = Counter()
+    commune_hours: Counter[tuple[Any, ...]] = Counter()
+    negative_commune_hours: Counter[tuple[Any, ...]] = Counter()
     for doc in documents:
         hour, day = hour_of(doc.published_at), day_of(doc.published_at)
         province = doc.province_code or NO_PROVINCE
@@ -247,9 +293,14 @@ def add(session: Session, documents: Iterable[Counted]) -> None:
                     days[(day, doc.unit_id, topic, place, doc.sentiment, kind)] += 1
                 for word in words:
                     keywords[(day, doc.unit_id, topic, place, word)] += 1
+                    keyword_weeks[(week_of(day), doc.unit_id, topic, place, word)] += 1
             for commune, commune_province in named.items():
                 communes[(day, doc.unit_id, topic, commune, commune_province)] += 1
                 negative_communes[(day, doc.unit_id, topic, commune, commune_province)] += negative
+                if topic != ALL:
+                    key = (hour, doc.unit_id, topic, commune, commune_province)
+                    commune_hours[key] += 1
+                    negative_commune_hours[key] += negative
         sources[(day, doc.source_id, doc.unit_id)] += 1
         negative_sources[(day, doc.source_id, doc.unit_id)] += negative
     _increment(
@@ -279,6 +330,12 @@ def add(session: Session, documents: Iterable[Counted]) -> None:
     )
     _increment(
         session,
+        RollupKeywordWeek,
+        ("week", "unit_id", "topic", "province_code", "keyword"),
+        [(*key, {"documents": n}) for key, n in keyword_weeks.items()],
+    )
+    _increment(
+        session,
         RollupCommuneDay,
         ("day", "unit_id", "topic", "commune_code", "province_code"),
         [
@@ -286,6 +343,16 @@ def add(session: Session, documents: Iterable[Counted]) -> None:
             for key, n in communes.items()
         ],
         conflict=("day", "unit_id", "topic", "commune_code"),
+    )
+    _increment(
+        session,
+        RollupCommuneHour,
+        ("hour", "unit_id", "topic", "commune_code", "province_code"),
+        [
+            (*key, {"documents": n, "negative": negative_commune_hours[key]})
+            for key, n in commune_hours.items()
+        ],
+        conflict=("hour", "unit_id", "topic", "commune_code"),
     )
 
 
@@ -330,6 +397,8 @@ TABLES: tuple[type[Base], ...] = (
     RollupDay,
     RollupSourceDay,
     RollupKeywordDay,
+    RollupKeywordWeek,
+    RollupCommuneHour,
     RollupCommuneDay,
 )
 

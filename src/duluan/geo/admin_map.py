@@ -63,6 +63,12 @@ def provinces() -> tuple[ProvinceDivision, ...]:
     )
 
 
+@cache
+def commune_names() -> dict[str, str]:
+    """{commune code: name} of every commune of the 2025 map (`03006`: `Phường Sa Pa`)."""
+    return {c.code: c.name for p in provinces() for c in p.communes}
+
+
 def data_version() -> str:
     """The date the package's data was retrieved, for display beside the map."""
     return str(vietnam_provinces.__data_version__)

@@ -1,9 +1,9 @@
 """Alerts within an actor's scope: the list, one alert, what analysts do with it (each step in
 the audit log), and the keywords and sample documents that explain it.
 
-An alert is about a topic in a province, never about a person. `explain` reads the documents of
-the alert's window only as an aggregate (counted keywords, a few titles to open); reading one
-document's text happens on its own page, which is audited there.
+An alert is about a topic in a province or commune, never about a person. `explain` reads the
+documents of the alert's window only as an aggregate (counted keywords, a few titles to open);
+reading one document's text happens on its own page, which is audited there.
 
 States move forward only: an open alert may be acknowledged or dismissed, an acknowledged one
 dismissed; a dismissed or escalated alert stays as it is.
@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from duluan.analysis.rollups import ALL
+from duluan.analysis.rollups import ALL, communes_of
 from duluan.auth import audit
 from duluan.auth.models import AuditEvent, OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
@@ -217,12 +217,12 @@ def _province_is(code: str) -> ColumnElement[bool]:
 def explain(session: Session, alert: Alert) -> Explanation:
     """The top keywords and a few sample documents of the alert's window (call it with an alert
     from `get_alert`, which checked the scope)."""
-    ids = _window_documents(alert).subquery()
-    total = session.scalar(select(func.count()).select_from(ids)) or 0
+    in_window = _in_window(session, alert)
+    total = session.scalar(select(func.count()).select_from(Document).where(in_window)) or 0
     newest = (Document.published_at.desc(), Document.id.desc())
     rows = session.execute(
         select(Document.id, Document.title, Document.text, Document.published_at)
-        .where(Document.id.in_(select(ids.c.id)))
+        .where(in_window)
         .order_by(*newest)
         .limit(SAMPLES)
     ).all()
@@ -230,11 +230,24 @@ def explain(session: Session, alert: Alert) -> Explanation:
     lists = session.scalars(
         select(Enrichment.keywords)
         .join(Document, Document.id == Enrichment.document_id)
-        .where(Document.id.in_(select(ids.c.id)))
+        .where(in_window)
         .order_by(*newest)
         .limit(KEYWORD_DOCUMENTS)
     )
     return Explanation(total, top_keywords(lists), samples)
+
+
+def _in_window(session: Session, alert: Alert) -> ColumnElement[bool]:
+    """Which documents the alert's series counted; for a commune's series, those of its
+    province that name the commune (the place mentions are JSON: read here, not in SQL)."""
+    ids = _window_documents(alert)
+    if not alert.commune_code:
+        return Document.id.in_(ids)
+    rows = session.execute(
+        select(Enrichment.document_id, Enrichment.places).where(Enrichment.document_id.in_(ids))
+    )
+    named = [i for i, places in rows if alert.commune_code in communes_of(places or ())]
+    return Document.id.in_(named)
 
 
 def top_keywords(

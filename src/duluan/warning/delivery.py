@@ -5,8 +5,8 @@ For an alert of unit U, every unit on U's path (U itself and its ancestors) whos
 (`delivery_rules`, or `DEFAULT_RULE` when it has none):
 
 - *filtered*: the rule does not ask for this detector, topic, province or significance;
-- *cooled_down*: the rule delivered an alert of the same series (unit × topic × province) less
-  than `cooldown_hours` ago;
+- *cooled_down*: the rule delivered an alert of the same series (unit × topic × province, or
+  × commune) less than `cooldown_hours` ago;
 - *rate_limited*: the rule already delivered `max_per_hour` alerts in the hour before `now`;
 - *delivered*: each of the unit's staff gets one notification (in the app, and an e-mail queued
   when the rule asks for it and the user has an address).
@@ -98,7 +98,8 @@ class Recipient:
 
 
 def series_of(alert: Alert) -> str:
-    return f"{alert.unit_id}/{alert.topic}/{alert.province_code}"
+    series = f"{alert.unit_id}/{alert.topic}/{alert.province_code}"
+    return f"{series}/{alert.commune_code}" if alert.commune_code else series
 
 
 def rule_for(session: Session, unit_id: int) -> Rule:
@@ -285,6 +286,8 @@ def describe(alert: Alert, locale: str) -> dict[str, str]:
         topic = topics.get(alert.topic, alert.topic)
     provinces = {p.code: p.name for p in admin_map.provinces()}
     place = provinces.get(alert.province_code) or translate("notifications.no_place", locale)
+    if alert.commune_code:
+        place = f"{admin_map.commune_names().get(alert.commune_code, alert.commune_code)}, {place}"
     return {
         "detector": translate(f"warning.detectors.{alert.detector}", locale),
         "topic": topic,

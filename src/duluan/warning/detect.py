@@ -2,7 +2,8 @@
 
 `detect` reads, for each series (unit × topic × province of `rollup_hours`; the all-topics rows
 are the pooled counts, not a series; documents whose province was not found make the series of
-province "") with documents in the last `RECENT_HOURS` hours, its counts over the baseline weeks
+province ""; and unit × topic × commune of `rollup_commune_hours` where the commune's volume
+allows) with documents in the last `RECENT_HOURS` hours, its counts over the baseline weeks
 and the recent hours, plus the pooled counts of all documents, hands them to each detector, and
 stores what they find, in the caller's transaction. A detector that alerted
 on a series does not alert on it again for `COOLDOWN` (counted from the end of the alert's
@@ -19,16 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from duluan.analysis.rollups import ALL, RollupHour, hour_of
+from duluan.analysis.rollups import ALL, RollupCommuneHour, RollupHour, hour_of
 from duluan.db.engine import transaction
 from duluan.ingest.service import Progress
 from duluan.warning import delivery, mail
 from duluan.warning.detectors import DETECTORS, Detector, Finding
 from duluan.warning.models import Alert
 from duluan.warning.series import (
+    BASELINE_HOURS,
     HISTORY_HOURS,
     RECENT_HOURS,
     Context,
@@ -40,6 +42,9 @@ from duluan.warning.series import (
 
 COOLDOWN = timedelta(hours=24)
 MIN_RECENT_DOCUMENTS = 3  # series with fewer documents in the recent hours are not read at all
+# A commune series is tested only where its volume allows: at least this many documents an
+# hour over the baseline, the lowest volume the benchmark measures (docs/warning.md).
+COMMUNE_MIN_PER_HOUR = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ def detect(session: Session, now: datetime) -> list[Alert]:
                 unit_id=key.unit_id,
                 topic=key.topic,
                 province_code=key.province_code,
+                commune_code=key.commune_code,
                 window_start=start,
                 window_end=stop,
                 observed=finding.observed,
@@ -132,58 +138,61 @@ def _context(session: Session, end: datetime) -> Context:
 
 
 def _histories(session: Session, context: Context) -> list[History]:
-    """Histories of the series (any topic but ALL) with documents in the recent hours."""
+    """Histories of the province series (any topic but ALL) with documents in the recent hours,
+    and of the commune series whose volume allows (`COMMUNE_MIN_PER_HOUR`)."""
+    provinces = _read(session, context, RollupHour, ("unit_id", "topic", "province_code"))
+    communes = _read(
+        session,
+        context,
+        RollupCommuneHour,
+        ("unit_id", "topic", "province_code", "commune_code"),
+    )
+    busy = [h for h in communes if h.baseline.sum() >= COMMUNE_MIN_PER_HOUR * BASELINE_HOURS]
+    return provinces + busy
+
+
+def _read(
+    session: Session,
+    context: Context,
+    table: type[RollupHour] | type[RollupCommuneHour],
+    columns: tuple[str, ...],
+) -> list[History]:
+    """The histories of `table`'s series (keyed by `columns`) with at least
+    MIN_RECENT_DOCUMENTS documents in the recent hours."""
+    keys = [getattr(table, c) for c in columns]
     recent = (
-        select(RollupHour.unit_id, RollupHour.topic, RollupHour.province_code)
-        .where(RollupHour.topic != ALL)
-        .where(RollupHour.hour >= context.end - timedelta(hours=RECENT_HOURS))
-        .where(RollupHour.hour < context.end)
-        .group_by(RollupHour.unit_id, RollupHour.topic, RollupHour.province_code)
-        .having(func.sum(RollupHour.documents) >= MIN_RECENT_DOCUMENTS)
+        select(*keys)
+        .where(table.topic != ALL)
+        .where(table.hour >= context.end - timedelta(hours=RECENT_HOURS))
+        .where(table.hour < context.end)
+        .group_by(*keys)
+        .having(func.sum(table.documents) >= MIN_RECENT_DOCUMENTS)
         .subquery()
     )
+    matches = [getattr(recent.c, c) == getattr(table, c) for c in columns]
     rows = session.execute(
-        select(
-            RollupHour.unit_id,
-            RollupHour.topic,
-            RollupHour.province_code,
-            RollupHour.hour,
-            RollupHour.documents,
-            RollupHour.negative,
-        )
-        .join(
-            recent,
-            (recent.c.unit_id == RollupHour.unit_id)
-            & (recent.c.topic == RollupHour.topic)
-            & (recent.c.province_code == RollupHour.province_code),
-        )
-        .where(RollupHour.hour >= context.start, RollupHour.hour < context.end)
+        select(*keys, table.hour, table.documents, table.negative)
+        .join(recent, and_(*matches))
+        .where(table.hour >= context.start, table.hour < context.end)
     )
     arrays: dict[SeriesKey, tuple[FloatArray, FloatArray]] = {}
-    for unit_id, topic, province, hour, count, bad in rows:
-        documents, negative = arrays.setdefault(
-            SeriesKey(unit_id, topic, province), (empty(), empty())
-        )
+    for *key, hour, count, bad in rows:
+        documents, negative = arrays.setdefault(SeriesKey(*key), (empty(), empty()))
         documents[_index(context.start, hour)] = count
         negative[_index(context.start, hour)] = bad
     return [History(key, *arrays[key]) for key in sorted(arrays)]
 
 
 def _last_alerts(session: Session, end: datetime) -> dict[tuple[str, SeriesKey], datetime]:
+    series = (Alert.unit_id, Alert.topic, Alert.province_code, Alert.commune_code)
     rows = session.execute(
-        select(
-            Alert.detector,
-            Alert.unit_id,
-            Alert.topic,
-            Alert.province_code,
-            func.max(Alert.window_end),
-        )
+        select(Alert.detector, *series, func.max(Alert.window_end))
         .where(Alert.window_end > end - COOLDOWN)
-        .group_by(Alert.detector, Alert.unit_id, Alert.topic, Alert.province_code)
+        .group_by(Alert.detector, *series)
     )
     return {
-        (detector, SeriesKey(unit_id, topic, province)): last
-        for detector, unit_id, topic, province, last in rows
+        (detector, SeriesKey(unit_id, topic, province, commune)): last
+        for detector, unit_id, topic, province, commune, last in rows
     }
 
 

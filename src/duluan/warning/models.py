@@ -27,7 +27,8 @@ STATES = ("open", "acknowledged", "dismissed", "escalated")
 
 
 class Alert(Base):
-    """One significant window of one series (unit × topic × province) found by one detector.
+    """One significant window of one series (unit × topic × province, or × commune) found by
+    one detector. `commune_code` is "" for a province series.
 
     The window is whole UTC hours, `window_start` included and `window_end` excluded.
     `observed` and `expected` are in the detector's measure: documents for `volume_burst`, the
@@ -40,7 +41,13 @@ class Alert(Base):
     __tablename__ = "alerts"
     __table_args__ = (
         UniqueConstraint(
-            "detector", "unit_id", "topic", "province_code", "window_start", "window_end"
+            "detector",
+            "unit_id",
+            "topic",
+            "province_code",
+            "commune_code",
+            "window_start",
+            "window_end",
         ),
         CheckConstraint(f"state IN {STATES!r}", name="state"),
     )
@@ -50,6 +57,7 @@ class Alert(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     topic: Mapped[str] = mapped_column(String(64))
     province_code: Mapped[str] = mapped_column(String(8))
+    commune_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
     window_start: Mapped[datetime] = mapped_column(UTCDateTime)
     window_end: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     observed: Mapped[float] = mapped_column(Float)

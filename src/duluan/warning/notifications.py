@@ -76,7 +76,7 @@ class DeliveryRule(Base):
 
     Empty `detectors`, `topics` and `provinces` lists mean all. `max_significance` is the largest
     p-value that is delivered (smaller is stronger). At most `max_per_hour` alerts are delivered
-    in any hour, and a series (unit × topic × province) delivered once is quiet for
+    in any hour, and a series (unit × topic × province or commune) delivered once is quiet for
     `cooldown_hours`; what these hold back is recorded in `delivery_decisions`.
     """
 
@@ -111,6 +111,6 @@ class DeliveryDecision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
-    series: Mapped[str] = mapped_column(String(120))  # "unit_id/topic/province" of the alert
+    series: Mapped[str] = mapped_column(String(120))  # "unit_id/topic/province[/commune]"
     outcome: Mapped[str] = mapped_column(String(16))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)

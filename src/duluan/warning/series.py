@@ -1,5 +1,5 @@
-"""Hourly series the detectors read: one unit × topic × province over the baseline weeks and the
-recent hours, with the pooled counts of all documents over the same hours.
+"""Hourly series the detectors read: one unit × topic × province (or × commune) over the baseline
+weeks and the recent hours, with the pooled counts of all documents over the same hours.
 
 A history is a fixed-length array of hourly counts that ends at `end`, the exclusive end of the
 last complete UTC hour. Its first `BASELINE_HOURS` hours (four whole weeks) are the baseline; its
@@ -32,11 +32,13 @@ DEFAULT_NEGATIVE_SHARE = 0.3  # prior share of negative documents when nothing w
 
 @dataclass(frozen=True, order=True)
 class SeriesKey:
-    """Which counts a series holds (the columns of `rollup_hours` other than the hour)."""
+    """Which counts a series holds: the columns of `rollup_hours` other than the hour, or of
+    `rollup_commune_hours` for a commune series (`commune_code` is "" for a province's)."""
 
     unit_id: int
     topic: str
     province_code: str
+    commune_code: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ The model of one series, hour by hour (Vietnam local time for the cycles):
                                                            or the event's share during one
 
 `write` stores the counts as `rollup_hours` rows (each topic's row and the province's all-topics
-row), adding to any rows already there, so the detectors read them as they read real roll-ups.
+row; a commune's series also as `rollup_commune_hours` rows), adding to any rows already there,
+so the detectors read them as they read real roll-ups.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy.typing as npt
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from duluan.analysis.rollups import ALL, RollupHour
+from duluan.analysis.rollups import ALL, RollupCommuneHour, RollupHour
 
 LABEL = "synthetic"  # how the demo and the benchmark name data from this module
 VIETNAM_OFFSET = 7  # hours; Vietnam keeps UTC+7 all year
@@ -38,8 +39,9 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class SeriesSpec:
-    """One topic in one province: its usual volume (mean documents per hour over a week), its
-    usual share of negative documents, and how its cycles differ from the common ones."""
+    """One topic in one province, or in one of its communes: its usual volume (mean documents
+    per hour over a week), its usual share of negative documents, and how its cycles differ
+    from the common ones."""
 
     topic: str
     province_code: str
@@ -47,6 +49,7 @@ class SeriesSpec:
     negative_share: float = 0.3
     peak_shift: int = 0  # hours by which the series' daily cycle runs late (or early, < 0)
     weekend: float = 0.8  # volume on Saturday and Sunday relative to a weekday
+    commune_code: str = ""  # documents naming this commune of the province
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class InjectedEvent:
     hours: int
     size: float = 1.0
     negative_share: float | None = None
+    commune_code: str = ""
 
     @property
     def end(self) -> datetime:
@@ -162,23 +166,43 @@ def generate(
     rng = np.random.default_rng(seed)
     streams = []
     for spec in specs:
-        own = [e for e in events if (e.topic, e.province_code) == (spec.topic, spec.province_code)]
+        place = (spec.topic, spec.province_code, spec.commune_code)
+        own = [e for e in events if (e.topic, e.province_code, e.commune_code) == place]
         streams.append(_series(spec, own, start, hours, noise or Noise(), rng))
     return World(start, hours, streams, list(events))
 
 
 def write(session: Session, world: World, unit_id: int) -> int:
-    """Add the world's counts to `rollup_hours` for `unit_id` (each topic's rows and the
-    province's all-topics rows, documents counted in one topic each); the rows written."""
+    """Add the world's counts to the hourly roll-ups for `unit_id`, as the pipeline counts
+    documents in one topic each: each topic's and the province's all-topics rows of
+    `rollup_hours`, and for a commune's series its `rollup_commune_hours` rows as well (its
+    documents are the province's too); the rows written."""
     documents: Counter[tuple[datetime, str, str]] = Counter()
     negative: Counter[tuple[datetime, str, str]] = Counter()
+    commune_rows = []
     for stream in world.streams:
         spec = stream.spec
         for index in np.flatnonzero(stream.documents):
-            hour = world.hour(int(index))
+            hour, count, bad = (
+                world.hour(int(index)),
+                stream.documents[index],
+                stream.negative[index],
+            )
             for topic in (spec.topic, ALL):
-                documents[(hour, topic, spec.province_code)] += int(stream.documents[index])
-                negative[(hour, topic, spec.province_code)] += int(stream.negative[index])
+                documents[(hour, topic, spec.province_code)] += int(count)
+                negative[(hour, topic, spec.province_code)] += int(bad)
+            if spec.commune_code:
+                commune_rows.append(
+                    {
+                        "hour": hour,
+                        "unit_id": unit_id,
+                        "topic": spec.topic,
+                        "commune_code": spec.commune_code,
+                        "province_code": spec.province_code,
+                        "documents": int(count),
+                        "negative": int(bad),
+                    }
+                )
     rows = [
         {
             "hour": hour,
@@ -190,15 +214,26 @@ def write(session: Session, world: World, unit_id: int) -> int:
         }
         for (hour, topic, province), count in sorted(documents.items())
     ]
+    _add(session, RollupHour, ("hour", "unit_id", "topic", "province_code"), rows)
+    _add(session, RollupCommuneHour, ("hour", "unit_id", "topic", "commune_code"), commune_rows)
+    return len(rows) + len(commune_rows)
+
+
+def _add(
+    session: Session,
+    table: type[RollupHour] | type[RollupCommuneHour],
+    key: tuple[str, ...],
+    rows: list[dict[str, object]],
+) -> None:
+    """Insert the rows, adding their counts to rows already there."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(RollupHour)
+    statement = insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["hour", "unit_id", "topic", "province_code"],
+        index_elements=list(key),
         set_={
-            "documents": RollupHour.documents + statement.excluded.documents,
-            "negative": RollupHour.negative + statement.excluded.negative,
+            "documents": table.documents + statement.excluded.documents,
+            "negative": table.negative + statement.excluded.negative,
         },
     )
     for first in range(0, len(rows), ROWS_PER_STATEMENT):
         session.execute(statement, rows[first : first + ROWS_PER_STATEMENT])
-    return len(rows)

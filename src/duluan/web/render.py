@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from duluan import __version__
 from duluan.auth.permissions import Actor
 from duluan.errors import DuluanError
+from duluan.geo import admin_map
 from duluan.i18n import translate
 from duluan.ingest.dates import VIETNAM_TIME
 from duluan.web import csrf, navigation
@@ -37,7 +38,12 @@ def _number(value: float, locale: str, digits: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def _commune_name(code: str) -> str:
+    return admin_map.commune_names().get(code, code)
+
+
 templates.env.filters["local_time"] = _local_time
+templates.env.filters["commune_name"] = _commune_name
 
 
 def error_text(request: Request, error: DuluanError) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput
+from duluan.geo import admin_map
 from duluan.warning import alerts, cases, playbooks
 from duluan.warning.detectors import DETECTORS
 from duluan.warning.models import STATES, Alert
@@ -126,6 +127,8 @@ def _escalation(request: Request, db: SessionDep, actor: Actor, alert: Alert) ->
     suggested = playbooks.suggested(shown, alert.topic)
     topic = topic_names(locale_of(request), db).get(alert.topic, alert.topic)
     place = province_names().get(alert.province_code, "")
+    if alert.commune_code:
+        place = f"{admin_map.commune_names().get(alert.commune_code, '')}, {place}"
     can_escalate = actor.may("cases.handle") and alerts.may_handle(db, actor, alert)
     return {
         "case_id": cases.case_of_alert(db, alert),
