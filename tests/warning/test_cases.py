@@ -15,6 +15,7 @@ from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, NotFound, PermissionDenied
 from duluan.warning import cases, playbooks
 from duluan.warning.models import Alert, Playbook
+from duluan.warning.notifications import Notification
 from tests.conftest import make_user
 from tests.warning.test_alerts import LAND_TEXTS, WINDOW_START, add_alert, store
 
@@ -236,3 +237,34 @@ def test_playbooks_are_written_per_unit_and_templates_stay_read_only(db: Session
     )
     db.commit()
     assert [s.title for s in edited.steps] == ["Chỉ một bước"]
+
+
+def test_the_unit_a_case_is_assigned_to_is_notified_in_the_app(db: Session) -> None:
+    alert = add_alert(db)
+    analyst = _actor(db, "lc.analyst", "analyst", "15")
+    colleague = _actor(db, "lc.leader", "leader", "15")
+    province = units.find_by_code(db, "15")
+    ward = cases.assignable_units(db, analyst, province.id)[1]
+    ward_staff = _actor(db, "ward.analyst", "analyst", ward.code)
+    _actor(db, "ward.ctv", "collaborator", ward.code)  # collaborators are not told
+
+    case = cases.escalate(db, analyst, alert.id, title="Thu hồi đất")
+    db.commit()
+    assert _notified(db) == [(colleague.user_id, case.id)]  # not the analyst who opened it
+
+    cases.assign(db, analyst, case.id, ward.id)
+    db.commit()
+
+    assert _notified(db)[1:] == [(ward_staff.user_id, case.id)]
+    told = db.scalars(select(Notification).where(Notification.kind == "case")).all()[-1]
+    assert told.link == f"/warning/cases/{case.id}" and "Thu hồi đất" in told.text
+    assert told.in_app and told.email_state == "none"
+
+
+def _notified(db: Session) -> list[tuple[int, int | None]]:
+    rows = db.execute(
+        select(Notification.user_id, Notification.case_id)
+        .where(Notification.kind == "case")
+        .order_by(Notification.id)
+    )
+    return [(user_id, case_id) for user_id, case_id in rows]

@@ -6,6 +6,9 @@ to the case's timeline and to the audit log. A case is about an issue in a place
 person: notes are masked of personal numbers like collected text, and the page says not to name
 citizens.
 
+The staff of the unit a case is assigned to (when it opens, and each time it moves) get a
+notification in the app.
+
 Statuses: open → in_progress (set by the first step done, or by hand) → resolved → closed. A
 closed case keeps what it recorded and takes no more changes; closing needs a summary.
 """
@@ -24,10 +27,11 @@ from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
 from duluan.db.types import utcnow
 from duluan.errors import BadInput, NotFound, PermissionDenied
+from duluan.i18n import stored_text
 from duluan.ingest.models import Document
 from duluan.ingest.search import visible_document
 from duluan.text.pii import mask_pii
-from duluan.warning import alerts, playbooks
+from duluan.warning import alerts, delivery, playbooks
 from duluan.warning.models import (
     CASE_STATUSES,
     Alert,
@@ -38,6 +42,7 @@ from duluan.warning.models import (
     HotspotCase,
     Playbook,
 )
+from duluan.warning.notifications import Notification
 
 VIEW, HANDLE = "warning.view", "cases.handle"
 SHOWN = 100
@@ -261,6 +266,7 @@ def _open(
     session.add(case)
     session.flush()
     _event(session, actor, case, "opened", title=title, unit=unit.name, playbook=case.playbook_name)
+    _tell_unit(session, actor, case)
     return case
 
 
@@ -350,8 +356,32 @@ def assign(session: Session, actor: Actor, case_id: int, unit_id: int) -> Hotspo
         raise BadInput("errors.case_unit_unchanged")
     case.unit_id = unit.id
     _event(session, actor, case, "assigned", unit=unit.name)
+    _tell_unit(session, actor, case)
     session.flush()
     return case
+
+
+def _tell_unit(session: Session, actor: Actor, case: HotspotCase) -> None:
+    """Notify, in the app, the staff of the unit the case is assigned to (not the person who
+    assigned it): the case is theirs to follow now."""
+    text = stored_text("notifications.case_text", title=case.title)[:500]
+    for recipients in delivery.staff(session, [case.unit_id]).values():
+        for recipient in recipients:
+            if recipient.user_id == actor.user_id:
+                continue
+            session.add(
+                Notification(
+                    user_id=recipient.user_id,
+                    unit_id=case.unit_id,
+                    kind="case",
+                    case_id=case.id,
+                    text=text,
+                    link=f"/warning/cases/{case.id}",
+                    in_app=True,
+                    email_state="none",
+                    created_at=utcnow(),
+                )
+            )
 
 
 def timeline(session: Session, case: HotspotCase) -> list[CaseEvent]:

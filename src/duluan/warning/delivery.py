@@ -208,7 +208,11 @@ class _Budget:
 def _recipients(session: Session, alert: Alert) -> dict[int, list[Recipient]]:
     """Active staff with a grant on the alert's unit or one above it, by the grant's unit."""
     path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == alert.unit_id)) or ""
-    unit_ids = [int(part) for part in path.strip("/").split("/") if part]
+    return staff(session, [int(part) for part in path.strip("/").split("/") if part])
+
+
+def staff(session: Session, unit_ids: list[int]) -> dict[int, list[Recipient]]:
+    """Active staff (admins, analysts, leaders) with a grant on one of the units, by unit."""
     rows = session.execute(
         select(Grant.unit_id, User.id, User.email)
         .join(User, User.id == Grant.user_id)

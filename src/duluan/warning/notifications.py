@@ -24,7 +24,7 @@ import duluan.warning.models  # noqa: F401 - registers alerts, which notificatio
 from duluan.db.base import Base
 from duluan.db.types import UTCDateTime, utcnow
 
-KINDS = ("alert",)  # later: urgent field reports, case assignments
+KINDS = ("alert", "case")  # an alert delivered; a hotspot case assigned to the user's unit
 EMAIL_STATES = ("none", "pending", "sent", "failed")
 OUTCOMES = ("delivered", "rate_limited", "cooled_down", "filtered")
 HELD_BACK = ("rate_limited", "cooled_down")
@@ -36,7 +36,8 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 
 class Notification(Base):
-    """One message to one user about one thing that happened in a unit within their scope.
+    """One message to one user about one thing that happened in a unit within their scope: an
+    alert (`alert_id`) or a hotspot case assigned to their unit (`case_id`).
 
     `text` is written once, in the deployment's language, when the notification is made; `link`
     is a path of the site. `in_app` says whether the bell shows it (a rule may ask for e-mail
@@ -60,6 +61,7 @@ class Notification(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     kind: Mapped[str] = mapped_column(String(32))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("hotspot_cases.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(500))
     link: Mapped[str] = mapped_column(String(255), default="")
     in_app: Mapped[bool] = mapped_column(Boolean, default=True)
