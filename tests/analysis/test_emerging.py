@@ -37,6 +37,20 @@ PARKING = ISSUES["parking_fees"]
 WATER = ISSUES["water_cut"]
 
 
+def test_an_issue_that_is_most_of_a_small_pool_is_still_found() -> None:
+    """A quiet unit's unclassified posts of three days may be a dozen, most about the issue of
+    the hour: its phrases are not taken for background."""
+    synthetic = generate(noise=6, per_issue=12, seed=3)  # SYNTHETIC posts, five issues
+    parking = [e for e in synthetic.entries if synthetic.truth[e.id] == "parking_fees"]
+    noise = [e for e in synthetic.entries if synthetic.truth[e.id] is None]
+
+    groups = emerging.cluster(parking + noise)
+
+    assert len(groups) == 1
+    assert {synthetic.truth[m] for m in groups[0].members} == {"parking_fees"}
+    assert len(groups[0].members) >= 10
+
+
 def _purity_and_recall(groups: Sequence[emerging.Group], truth: dict[int, str | None]) -> dict:
     found = {}
     for group in groups:

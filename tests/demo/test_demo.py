@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from duluan.analysis.emerging_store import EmergingCluster
 from duluan.analysis.taxonomy import DEFAULT_TOPICS
 from duluan.auth import units
 from duluan.auth.models import OrgUnit, User
@@ -94,6 +95,9 @@ def test_demo_loads_through_the_pipeline_with_an_alert_for_the_latest_hotspot(
     assert any(
         a.state == "open" and a.unit_id == lao_cai.id and a.window_end > start for a in alerts
     )
+    # The complaints no topic names make an emerging issue.
+    labels = db.scalars(select(EmergingCluster.label).where(EmergingCluster.active.is_(True)))
+    assert any("chó thả rông" in label for label in labels)
     # The demo accounts exist, over Lào Cai.
     for account in accounts.ACCOUNTS:
         user = db.scalar(select(User).where(User.username == account.username))

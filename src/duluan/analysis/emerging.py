@@ -44,7 +44,8 @@ from duluan.text.tokens import per_token
 METHOD = "phrase-cooccurrence-1"  # stored with each cluster; change it when results change
 MIN_SIZE = 5  # distinct texts for a group to be shown, and for a phrase to be counted
 MIN_SHARED = 2  # distinct expressions of its group a text names to be a member
-MAX_SHARE = 0.3  # phrases named by more texts than this share are background
+MAX_SHARE = 0.3  # phrases named by more texts than this share are background …
+BACKGROUND_FLOOR = 30  # … once there are that many: an issue may be most of a small pool
 MAX_TERMS = 2_000  # vocabulary cap: the pairwise distances grow with its square
 MIN_SIMILARITY = 0.2  # average Jaccard similarity at which two phrase groups merge
 LABEL_PHRASES = 4
@@ -175,9 +176,11 @@ def cluster(entries: Sequence[Entry]) -> list[Group]:
 
 
 def _vocabulary(found: Sequence[frozenset[str]]) -> list[str]:
-    """Phrases named by enough texts and not too many, the commonest first."""
+    """Phrases named by enough texts and not too many, the commonest first. In a pool of fewer
+    than 100 texts (a quiet unit's) the share is not applied below BACKGROUND_FLOOR texts: the
+    issue of the hour may be most of it, and its phrases must stay."""
     counts = Counter(t for terms in found for t in terms)
-    most = max(MIN_SIZE, int(MAX_SHARE * len(found)))
+    most = max(BACKGROUND_FLOOR, int(MAX_SHARE * len(found)))
     kept = [
         (-n, term)
         for term, n in counts.items()

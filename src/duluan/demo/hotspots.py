@@ -3,7 +3,9 @@ length and size, so that one can check what the early-warning detectors find in 
 
 Start times are set from the demo's anchor day (today in Vietnam): `days_before` days earlier, at
 `start_hour` local time. The latest one runs into the last two days, so that a new user finds an
-open, fresh alert. Texts of a hotspot say what the episode is about, mostly in anger.
+open, fresh alert. Texts of a hotspot say what the episode is about, mostly in anger. One of them
+(`topic="other"`) is about something no topic query names, so that the emerging-issues page has
+an issue to show.
 """
 
 from __future__ import annotations
@@ -123,6 +125,34 @@ HOTSPOTS: tuple[Hotspot, ...] = (
         neutral=(
             "cơ quan môi trường đã lấy {n} mẫu nước để kiểm tra",
             "chính quyền xã đã lập biên bản và báo cáo lên tỉnh",
+        ),
+    ),
+    Hotspot(
+        code="cho-tha-rong-coc-leu",
+        title="Phản ánh chó thả rông đuổi cắn người ở phường Cốc Lếu cũ (Lào Cai), "
+        "chưa thuộc chủ đề nào: một vấn đề mới nổi",
+        topic="other",
+        province_code="15",
+        place="phường Cốc Lếu",
+        owner="local",
+        days_before=1,
+        start_hour=6,
+        hours=36,
+        documents=40,
+        negative_share=0.75,
+        subjects=(
+            "Chó thả rông không rọ mõm ở tổ {n} phường Cốc Lếu",
+            "Nhiều hộ nuôi chó thả rông trên phố ở phường Cốc Lếu",
+            "Chuyện chó thả rông đuổi cắn người đi bộ ở phường Cốc Lếu",
+        ),
+        negative=(
+            "người đi bộ buổi sáng bị chó thả rông đuổi cắn",
+            "bà con ngại ra đường vì chó thả rông không rọ mõm",
+            "nhiều người bức xúc vì chủ nuôi chó thả rông không chịu trách nhiệm",
+        ),
+        neutral=(
+            "tổ dân phố nhắc các hộ nuôi chó phải rọ mõm, không thả rông",
+            "phường Cốc Lếu ra quân bắt chó thả rông trên {n} tuyến phố",
         ),
     ),
     Hotspot(

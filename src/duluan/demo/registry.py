@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from duluan.demo import cases, detection, listening
+from duluan.demo import cases, detection, emerging, listening
 from duluan.demo.plan import DemoPlan
 
 
@@ -25,4 +25,5 @@ LOADERS: tuple[DemoLoader, ...] = (
     DemoLoader("listening", "Tài liệu mô phỏng qua quy trình thu thập", listening.load),
     DemoLoader("warning", "Phát hiện điểm nóng (cảnh báo sớm)", detection.load),
     DemoLoader("cases", "Hồ sơ điểm nóng đã xử lý", cases.load),
+    DemoLoader("emerging", "Gom nhóm vấn đề mới nổi", emerging.load),
 )
