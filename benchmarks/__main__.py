@@ -14,6 +14,7 @@ BENCHMARKS: tuple[str, ...] = (
     "warning",
     "forecast",
     "emerging",
+    "xlsform",
 )
 
 

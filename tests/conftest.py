@@ -92,6 +92,18 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def cli_database(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Commands of `duluan` run against the test's database and data folder."""
+    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
+    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = create_db_engine(database_url)
     yield engine

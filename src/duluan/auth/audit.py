@@ -53,6 +53,10 @@ AUDITED_ACTIONS = (
     "topics.retagged",
     "delivery_rule.saved",
     "delivery_rule.reset",
+    "survey.created",
+    "survey.version_added",
+    "survey.settings_changed",
+    "survey.exported",
 )
 
 
@@ -69,7 +73,7 @@ def record(
 ) -> AuditEvent:
     """Add one event to the session; it is stored with the caller's transaction."""
     event = AuditEvent(
-        actor_id=actor.user_id if actor else None,
+        actor_id=actor.user_id if actor and actor.user_id else None,  # 0: the command line
         actor_name=actor.username if actor else (actor_name or ""),
         action=action,
         target=target[:255],

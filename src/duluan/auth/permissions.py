@@ -57,6 +57,11 @@ ACTIONS: dict[str, Action] = {
         frozenset({"admin"}), "Write the response playbooks of a unit (steps per kind of hotspot)."
     ),
     "surveys.view": Action(_STAFF, "Read surveys and their results."),
+    "surveys.manage": Action(
+        frozenset({"admin", "analyst"}),
+        "Create surveys from XLSForm files, add questionnaire versions, change their settings, "
+        "review and export responses.",
+    ),
     "surveys.collect": Action(
         frozenset({"admin", "analyst", "collaborator"}), "Enter or submit survey responses."
     ),

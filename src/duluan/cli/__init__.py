@@ -20,6 +20,7 @@ from duluan.cli.listening import (
     sources_app,
 )
 from duluan.cli.nlp import analyze, nlp_app
+from duluan.cli.surveys import survey_app
 from duluan.cli.warning import alerts_app
 from duluan.settings import get_settings
 
@@ -40,6 +41,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(forecast_app, name="forecast")
 app.command("demo")(demo_command)
 app.command("emerging")(emerging_command)
+app.add_typer(survey_app, name="survey")
 
 
 @app.command()

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from duluan.auth import units
+from duluan.auth.permissions import Actor, Scope
 from duluan.db.engine import create_db_engine, session_factory, transaction
 from duluan.errors import DuluanError
 from duluan.i18n import translate
@@ -52,3 +54,10 @@ def database_session() -> Iterator[Session]:
         raise fail_with(exc) from None
     finally:
         engine.dispose()
+
+
+def operator(session: Session) -> Actor:
+    """The command line's actor: an administrator of the root unit (whoever can run commands
+    on the server can already read its database)."""
+    root = units.root(session)
+    return Actor(0, "cli", "cli", "vi", (Scope("admin", root.id, root.path),))

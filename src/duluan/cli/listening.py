@@ -17,9 +17,14 @@ from rich.table import Table
 
 from duluan.analysis import rollups
 from duluan.auth import audit, units
-from duluan.auth.models import OrgUnit
-from duluan.auth.permissions import Actor, Scope
-from duluan.cli.common import database_session, database_sessions, fail, fail_with, group
+from duluan.cli.common import (
+    database_session,
+    database_sessions,
+    fail,
+    fail_with,
+    group,
+    operator,
+)
 from duluan.errors import DuluanError
 from duluan.ingest import collect, files, search, sources
 from duluan.ingest.models import SOURCE_KINDS, Document
@@ -185,12 +190,6 @@ def import_posts(
     )
 
 
-def _operator(session: Any) -> Actor:
-    """The command line's actor: an administrator of the root unit."""
-    root: OrgUnit = units.root(session)
-    return Actor(0, "cli", "cli", "vi", (Scope("admin", root.id, root.path),))
-
-
 def _date(value: str) -> datetime | None:
     if not value:
         return None
@@ -221,7 +220,7 @@ def search_command(
         until=_date(until),
     )
     with database_session() as session:
-        found = search.search(session, _operator(session), filters, per_page=limit)
+        found = search.search(session, operator(session), filters, per_page=limit)
         rows = [_row(d) for d in found.documents]
         audit.record(
             session,

@@ -51,6 +51,7 @@ from duluan.web.routes import (
     push,
     shell,
     sources,
+    surveys,
     topics,
     units,
 )
@@ -72,6 +73,7 @@ ROUTERS = (
     notifications.router,
     cases.router,
     topics.router,
+    surveys.router,
     admin.router,
     account.router,
     api.router,

@@ -14,7 +14,8 @@ from duluan.web.navigation import PILLARS, Section
 from duluan.web.render import render
 
 router = APIRouter(include_in_schema=False)
-BUILT = frozenset({"listening", "warning"})  # pillars whose own router serves their pages
+# Pillars whose own router serves their pages.
+BUILT = frozenset({"listening", "warning", "surveys"})
 
 
 @router.get("/")

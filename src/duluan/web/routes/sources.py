@@ -29,12 +29,12 @@ IMPORT_SOURCE = "Nhập tệp"
 ACTIVITY_DAYS = 7  # the sources table shows documents per day over this many days
 
 
-def managed_units(db: SessionDep, actor: Actor) -> list[OrgUnit]:
-    """The units of the actor's grants under which sources may be managed, in grant order."""
+def managed_units(db: SessionDep, actor: Actor, action: str = "sources.manage") -> list[OrgUnit]:
+    """The units of the actor's grants under which `action` is allowed, in grant order."""
     found: list[OrgUnit] = []
     for scope in actor.scopes:
         unit = db.get(OrgUnit, scope.unit_id)
-        if unit is not None and actor.may("sources.manage", unit.path) and unit not in found:
+        if unit is not None and actor.may(action, unit.path) and unit not in found:
             found.append(unit)
     return found
 

@@ -1,0 +1,63 @@
+"""`duluan survey …`: surveys from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from duluan.auth import units
+from duluan.cli.common import database_session, fail, group, operator
+from duluan.surveys import service
+from duluan.surveys.xlsform import read_xlsform
+
+survey_app = group("Surveys: questionnaires (XLSForm) and their responses.")
+
+
+@survey_app.command("import-xlsform")
+def import_xlsform(
+    path: Annotated[Path, typer.Argument(help="The XLSForm .xlsx file.")],
+    unit: Annotated[str, typer.Option(help="Code of the unit that owns the survey.")] = "TW",
+    survey_id: Annotated[
+        int | None, typer.Option("--survey", help="Add the file as a new version of this survey.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Create a draft survey from an XLSForm file (or add a version to one); a broken form is
+    refused with the sheet, row and column at fault."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+    with database_session() as session:
+        imported = read_xlsform(data, path.name)
+        actor = operator(session)
+        if survey_id is None:
+            survey = service.create_survey(
+                session,
+                actor,
+                units.find_by_code(session, unit),
+                imported,
+                data=data,
+                filename=path.name,
+            )
+        else:
+            service.add_version(session, actor, survey_id, imported, data=data, filename=path.name)
+            survey = service.get_survey(session, actor, survey_id)
+        version = service.current_version(session, survey)
+        result = {
+            "survey_id": survey.id,
+            "form_id": survey.form_id,
+            "version": version.form_version,
+            "questions": sum(1 for _ in imported.form.walk()),
+            "warnings": list(imported.warnings),
+        }
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(
+        f"survey {result['survey_id']} ({result['form_id']}), version {result['version']}: "
+        f"{result['questions']} questions"
+    )

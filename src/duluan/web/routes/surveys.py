@@ -1,0 +1,222 @@
+"""Survey pages for staff: the surveys within scope, creating one from an XLSForm file, and one
+survey's page — its settings, questionnaire versions, the links collectors and respondents use,
+fieldwork figures, and the export of raw answers (audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from duluan.auth import audit
+from duluan.auth.models import OrgUnit
+from duluan.auth.permissions import Actor
+from duluan.errors import BadInput, DuluanError
+from duluan.surveys import export, monitoring, service
+from duluan.surveys.models import ACCESS_MODES, CHANNELS, SURVEY_STATUSES, Survey
+from duluan.surveys.xlsform import read_xlsform, write_xlsform
+from duluan.web.deps import SessionDep, need
+from duluan.web.render import error_text, render
+from duluan.web.routes.sources import managed_units
+
+router = APIRouter(prefix="/surveys", include_in_schema=False)
+Viewer = Annotated[Actor, Depends(need("surveys.view"))]
+Manager = Annotated[Actor, Depends(need("surveys.manage"))]
+Text = Annotated[str, Form(max_length=service.MAX_TEXT)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("")
+def survey_list(request: Request, db: SessionDep, actor: Viewer) -> HTMLResponse:
+    return _list(request, db, actor)
+
+
+def _list(request: Request, db: SessionDep, actor: Actor, **extra: Any) -> HTMLResponse:
+    shown = service.visible_surveys(db, actor)
+    context = {
+        "surveys": shown,
+        "counts": {s.id: monitoring.response_count(db, s) for s in shown},
+        "units": managed_units(db, actor, "surveys.manage"),
+        "unit_names": {
+            u.id: u.name
+            for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_({s.unit_id for s in shown})))
+        },
+        **extra,
+    }
+    return render(request, "surveys/list.html", context, status=400 if "error" in extra else 200)
+
+
+async def _read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
+    if upload is None or not upload.filename:
+        raise BadInput("surveys.errors.no_file")
+    return await upload.read(), upload.filename
+
+
+@router.post("")
+async def survey_create(
+    request: Request,
+    db: SessionDep,
+    actor: Manager,
+    unit_id: Annotated[int, Form()],
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Create a draft survey from the uploaded XLSForm; a broken form is shown with the sheet,
+    row and column at fault, and nothing is stored."""
+    try:
+        data, filename = await _read_upload(upload)
+        units = [u for u in managed_units(db, actor, "surveys.manage") if u.id == unit_id]
+        if not units:
+            raise BadInput("errors.unit_out_of_scope")
+        survey = service.create_survey(
+            db, actor, units[0], read_xlsform(data, filename), data=data, filename=filename
+        )
+    except DuluanError as exc:
+        db.rollback()
+        return _list(request, db, actor, error=error_text(request, exc))
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey.id}?created=1", status_code=303)
+
+
+@router.get("/{survey_id}")
+def survey_page(request: Request, db: SessionDep, actor: Viewer, survey_id: int) -> HTMLResponse:
+    return _page(request, db, actor, service.get_survey(db, actor, survey_id))
+
+
+def _page(
+    request: Request, db: SessionDep, actor: Actor, survey: Survey, **extra: Any
+) -> HTMLResponse:
+    version = service.current_version(db, survey)
+    base = str(request.base_url).rstrip("/")
+    unit = db.get(OrgUnit, survey.unit_id)
+    context = {
+        "survey": survey,
+        "unit": unit,
+        "version": version,
+        "form": service.form_of(version),
+        "versions": service.versions(db, survey),
+        "figures": monitoring.fieldwork(db, survey),
+        "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
+        "web_link": f"{base}/f/{survey.access_token}",
+        "openrosa_url": f"{base}/openrosa",
+        "statuses": SURVEY_STATUSES,
+        "access_modes": ACCESS_MODES,
+        "channels": CHANNELS,
+        "quotas_text": service.quotas_text(survey),
+        "saved": request.query_params.get("saved") == "1",
+        "created": request.query_params.get("created") == "1",
+        **extra,
+    }
+    return render(request, "surveys/detail.html", context, status=400 if "error" in extra else 200)
+
+
+@router.post("/{survey_id}/settings")
+def survey_settings(
+    request: Request,
+    db: SessionDep,
+    actor: Manager,
+    survey_id: int,
+    title: Annotated[str, Form(max_length=1_000)] = "",
+    status: Annotated[str, Form(max_length=16)] = "draft",
+    access: Annotated[str, Form(max_length=16)] = "token",
+    modes: Annotated[list[str] | None, Form()] = None,
+    fieldwork_start: Annotated[str, Form(max_length=10)] = "",
+    fieldwork_end: Annotated[str, Form(max_length=10)] = "",
+    description: Text = "",
+    target_population: Text = "",
+    sample_design: Text = "",
+    consent_text: Text = "",
+    quotas: Text = "",
+) -> Response:
+    survey = service.get_survey(db, actor, survey_id, service.MANAGE)
+    try:
+        settings = service.SurveySettings(
+            title=title,
+            description=description,
+            status=status,
+            fieldwork_start=_day(fieldwork_start),
+            fieldwork_end=_day(fieldwork_end),
+            target_population=target_population,
+            sample_design=sample_design,
+            consent_text=consent_text,
+            access=access,
+            modes=tuple(modes or ()),
+            quotas=quotas,
+        )
+        service.update_settings(db, actor, survey.id, settings)
+    except BadInput as exc:
+        db.rollback()
+        survey = service.get_survey(db, actor, survey_id)
+        return _page(request, db, actor, survey, error=error_text(request, exc))
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey.id}?saved=1", status_code=303)
+
+
+def _day(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput("surveys.errors.bad_date", value=text) from None
+
+
+@router.post("/{survey_id}/versions")
+async def survey_new_version(
+    request: Request,
+    db: SessionDep,
+    actor: Manager,
+    survey_id: int,
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    survey = service.get_survey(db, actor, survey_id, service.MANAGE)
+    try:
+        data, filename = await _read_upload(upload)
+        imported = read_xlsform(data, filename)
+        service.add_version(db, actor, survey.id, imported, data=data, filename=filename)
+    except DuluanError as exc:
+        db.rollback()
+        survey = service.get_survey(db, actor, survey_id)
+        return _page(request, db, actor, survey, error=error_text(request, exc))
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey.id}?saved=1", status_code=303)
+
+
+@router.get("/{survey_id}/versions/{number}/xlsform")
+def survey_version_file(db: SessionDep, actor: Viewer, survey_id: int, number: int) -> Response:
+    """The version's XLSForm: the file as uploaded, or one written from the questionnaire."""
+    survey = service.get_survey(db, actor, survey_id)
+    found = [v for v in service.versions(db, survey) if v.number == number]
+    if not found:
+        raise BadInput("surveys.errors.no_version")
+    data = found[0].xlsform or write_xlsform(service.form_of(found[0]))
+    name = f"{survey.form_id}-v{found[0].form_version}.xlsx"
+    return Response(
+        data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/{survey_id}/export.{kind}")
+def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> Response:
+    """The raw answers as CSV or XLSX; audited, since it reads every answer."""
+    survey = service.get_survey(db, actor, survey_id, service.MANAGE)
+    if kind not in ("csv", "xlsx"):
+        raise BadInput("surveys.errors.export_kind", kind=kind)
+    data = export.table(db, survey)
+    body = export.to_csv(data) if kind == "csv" else export.to_xlsx(data)
+    audit.record(
+        db,
+        actor=actor,
+        action="survey.exported",
+        target=f"survey:{survey.id}",
+        unit_id=survey.unit_id,
+        detail={"format": kind, "responses": len(data.rows)},
+    )
+    db.commit()
+    media = "text/csv; charset=utf-8" if kind == "csv" else XLSX
+    name = f"{survey.form_id}.{kind}"
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
