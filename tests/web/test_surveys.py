@@ -161,3 +161,41 @@ def test_the_export_has_one_row_per_response_with_labels_and_is_audited(
     assert labels["hai_long"][3] == "co = Hài lòng; khong = Chưa hài lòng"
     exported = db.scalars(select(AuditEvent.detail).where(AuditEvent.action == "survey.exported"))
     assert [d["format"] for d in exported] == ["csv", "xlsx"]
+
+
+def test_a_reviewer_reads_approves_and_corrects_a_response(client: TestClient, db: Session) -> None:
+    survey = _survey(db)
+    version = service.current_version(db, survey)
+    given = {"tinh": "15", "xa": "03006", "tuoi": "34", "hai_long": "khong", "ly_do": "<b>x</b>"}
+    stored = service.store_response(
+        db, survey, version, given, instance_id="uuid:r1", channel="web", unit_id=survey.unit_id
+    )
+    db.commit()
+    rid = stored.response.id
+    make_user(db, "lc.analyst", "analyst", "15")
+    login(client, "lc.analyst")
+    base = f"/surveys/{survey.id}/responses"
+
+    listed = client.get(base).text
+    page = client.get(f"{base}/{rid}").text
+    approved = post_form(client, f"{base}/{rid}/review", {"action": "approved", "note": ""})
+    too_young = post_form(
+        client, f"{base}/{rid}/correct", {**_fields(given, tuoi="7"), "note": "Đối chiếu"}
+    )
+    fixed = post_form(
+        client, f"{base}/{rid}/correct", {**_fields(given, ly_do="Chờ lâu"), "note": "Gọi lại"}
+    )
+
+    assert f'href="{base}/{rid}"' in listed and "Chờ duyệt" in listed
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+    assert approved.status_code == 303
+    assert too_young.status_code == 400 and "Tuổi phải từ 16 đến 110" in too_young.text
+    assert fixed.status_code == 303
+    after = client.get(f"{base}/{rid}").text
+    assert "Đã duyệt" in after and "Sửa câu trả lời" in after and "Gọi lại" in after
+    actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.action.like("survey.r%"))))
+    assert actions.count("survey.response_read") >= 2 and "survey.response_corrected" in actions
+
+
+def _fields(answers: dict[str, str], **changed: str) -> dict[str, str]:
+    return {f"answer.{k}": v for k, v in {**answers, **changed}.items()}

@@ -57,6 +57,10 @@ AUDITED_ACTIONS = (
     "survey.version_added",
     "survey.settings_changed",
     "survey.exported",
+    "survey.response_read",
+    "survey.response_approved",
+    "survey.response_rejected",
+    "survey.response_corrected",
 )
 
 

@@ -128,13 +128,9 @@ def _variable(form: Form, question: Question) -> Variable:
     values = ""
     if question.is_select and question.choice_list not in ("dvhc_xa",):
         values = "; ".join(
-            f"{c.name} = {_label(form, c.label)}" for c in form.choices(question.choice_list)
+            f"{c.name} = {form.text(c.label)}" for c in form.choices(question.choice_list)
         )
-    return Variable(question.name, _label(form, question.label), question.type, values)
-
-
-def _label(form: Form, texts: dict[str, str]) -> str:
-    return texts.get(form.default_language) or next(iter(texts.values()), "")
+    return Variable(question.name, form.text(question.label), question.type, values)
 
 
 def to_csv(data: Table) -> bytes:

@@ -137,6 +137,10 @@ class Form:
         """The groups and repeats around the question called `name`, outermost first."""
         return self._paths.get(name)
 
+    def text(self, texts: dict[str, str]) -> str:
+        """A label, hint or message in the form's default language (else its first language)."""
+        return texts.get(self.default_language) or next(iter(texts.values()), "")
+
     def choices(self, list_name: str) -> tuple[Choice, ...]:
         """The choices of a list, empty when the form has no such list."""
         return self.choice_lists.get(list_name, ())

@@ -26,7 +26,7 @@ from duluan.auth import audit
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
 from duluan.db.types import utcnow
-from duluan.errors import BadInput, Conflict, NotFound
+from duluan.errors import BadInput, Conflict, NotFound, PermissionDenied
 from duluan.surveys.form import Form
 from duluan.surveys.models import (
     ACCESS_MODES,
@@ -58,12 +58,14 @@ def visible_surveys(session: Session, actor: Actor) -> list[Survey]:
 
 
 def get_survey(session: Session, actor: Actor, survey_id: int, action: str = VIEW) -> Survey:
-    """One survey within the actor's scope for `action`; NotFound otherwise (never says it
-    exists elsewhere)."""
+    """One survey within the actor's scope for `action`: PermissionDenied when the actor may
+    only read it, NotFound when it is out of sight (never says it exists elsewhere)."""
     survey = session.scalars(_in_scope(actor, action).where(Survey.id == survey_id)).first()
-    if survey is None:
-        raise NotFound("surveys.errors.not_found")
-    return survey
+    if survey is not None:
+        return survey
+    if action != VIEW and session.scalars(_in_scope(actor).where(Survey.id == survey_id)).first():
+        raise PermissionDenied("errors.permission_denied")
+    raise NotFound("surveys.errors.not_found")
 
 
 def create_survey(

@@ -15,10 +15,18 @@ from duluan.auth import audit
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, DuluanError
-from duluan.surveys import export, monitoring, service
-from duluan.surveys.models import ACCESS_MODES, CHANNELS, SURVEY_STATUSES, Survey
+from duluan.surveys import export, monitoring, quality, review, service
+from duluan.surveys.models import (
+    ACCESS_MODES,
+    CHANNELS,
+    RESPONSE_STATUSES,
+    SURVEY_STATUSES,
+    Survey,
+    SurveyVersion,
+)
+from duluan.surveys.models import Response as SurveyResponse
 from duluan.surveys.xlsform import read_xlsform, write_xlsform
-from duluan.web.deps import SessionDep, need
+from duluan.web.deps import SessionDep, locale_of, need
 from duluan.web.render import error_text, render
 from duluan.web.routes.sources import managed_units
 
@@ -94,7 +102,7 @@ def _page(
     context = {
         "survey": survey,
         "unit": unit,
-        "version": version,
+        "current": version,
         "form": service.form_of(version),
         "versions": service.versions(db, survey),
         "figures": monitoring.fieldwork(db, survey),
@@ -220,3 +228,107 @@ def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> 
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@router.get("/{survey_id}/responses")
+def response_list(
+    request: Request, db: SessionDep, actor: Viewer, survey_id: int, status: str = ""
+) -> HTMLResponse:
+    """The survey's responses, newest first; opening it refreshes the review flags."""
+    survey = service.get_survey(db, actor, survey_id)
+    quality.refresh(db, survey)
+    db.commit()
+    numbers = {v.id: v.form_version for v in service.versions(db, survey)}
+    context = {
+        "survey": survey,
+        "responses": review.responses(db, actor, survey.id, status or None),
+        "numbers": numbers,
+        "status": status,
+        "statuses": RESPONSE_STATUSES,
+        "flagged": review.FLAGGED,
+    }
+    return render(request, "surveys/responses.html", context)
+
+
+@router.get("/{survey_id}/responses/{response_id}")
+def response_page(
+    request: Request, db: SessionDep, actor: Viewer, survey_id: int, response_id: int
+) -> HTMLResponse:
+    response = review.read(db, actor, survey_id, response_id)
+    db.commit()  # the audited read
+    return _response_page(request, db, actor, survey_id, response)
+
+
+def _response_page(
+    request: Request,
+    db: SessionDep,
+    actor: Actor,
+    survey_id: int,
+    response: SurveyResponse,
+    **extra: Any,
+) -> HTMLResponse:
+    survey = service.get_survey(db, actor, survey_id)
+    version = db.get(SurveyVersion, response.version_id)
+    unit = db.get(OrgUnit, survey.unit_id)
+    context = {
+        "survey": survey,
+        "response": response,
+        "answered": version.form_version if version else "",
+        "questions": review.asked(service.form_of(version)) if version else [],
+        "history": review.history(db, response),
+        "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
+        "saved": request.query_params.get("saved") == "1",
+        **extra,
+    }
+    status = 400 if "error" in extra or "problems" in extra else 200
+    return render(request, "surveys/response.html", context, status=status)
+
+
+@router.post("/{survey_id}/responses/{response_id}/review")
+def response_review(
+    request: Request,
+    db: SessionDep,
+    actor: Manager,
+    survey_id: int,
+    response_id: int,
+    action: Annotated[str, Form(max_length=16)] = "",
+    note: Annotated[str, Form(max_length=review.MAX_NOTE)] = "",
+) -> Response:
+    try:
+        review.decide(db, actor, survey_id, response_id, action, note)
+    except BadInput as exc:
+        db.rollback()
+        found = review.read(db, actor, survey_id, response_id)
+        return _response_page(request, db, actor, survey_id, found, error=error_text(request, exc))
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey_id}/responses/{response_id}?saved=1", 303)
+
+
+@router.post("/{survey_id}/responses/{response_id}/correct")
+async def response_correct(
+    request: Request, db: SessionDep, actor: Manager, survey_id: int, response_id: int
+) -> Response:
+    """Corrected answers (`answer.<name>` fields; empty removes an answer; repeats are kept)."""
+    fields = await request.form()
+    found = review.read(db, actor, survey_id, response_id)
+    given = dict(found.answers or {})
+    for key, value in fields.items():
+        if key.startswith("answer.") and isinstance(value, str):
+            name = key.removeprefix("answer.")
+            if value.strip():
+                given[name] = value[: service.MAX_TEXT]
+            else:
+                given.pop(name, None)
+    note = str(fields.get("note", ""))[: review.MAX_NOTE]
+    try:
+        checked = review.correct(db, actor, survey_id, response_id, given, note)
+    except BadInput as exc:
+        db.rollback()
+        return _response_page(request, db, actor, survey_id, found, error=error_text(request, exc))
+    if not checked.ok:
+        db.rollback()
+        locale = locale_of(request)
+        problems = [(p.name, p.message(locale)) for p in checked.problems]
+        return _response_page(request, db, actor, survey_id, found, problems=problems)
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey_id}/responses/{response_id}?saved=1", 303)
