@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from duluan.auth import units, users
 from duluan.auth.models import AuditEvent
 from duluan.surveys import service
-from duluan.surveys.models import Survey
+from duluan.surveys.models import Response, Survey
 from tests.conftest import login, make_user, post_form
 from tests.surveys.workbooks import opinion_form, opinion_xlsx
 
@@ -199,3 +199,45 @@ def test_a_reviewer_reads_approves_and_corrects_a_response(client: TestClient, d
 
 def _fields(answers: dict[str, str], **changed: str) -> dict[str, str]:
     return {f"answer.{k}": v for k, v in {**answers, **changed}.items()}
+
+
+def test_paper_questionnaires_are_keyed_in_from_the_keyboard_page(
+    client: TestClient, db: Session
+) -> None:
+    survey = _survey(db)
+    survey.double_entry = True
+    db.commit()
+    make_user(db, "lc.clerk1", "collaborator", "15")
+    make_user(db, "lc.clerk2", "collaborator", "15")
+    make_user(db, "lc.analyst", "analyst", "15")
+    answers = {
+        "answer.tinh": "15",
+        "answer.xa": "03006",
+        "answer.tuoi": "34",
+        "answer.hai_long": "co",
+    }
+    path = f"/surveys/{survey.id}/paper"
+
+    login(client, "lc.clerk1")
+    page = client.get(path).text
+    first = post_form(client, path, {"paper_ref": "A-17", **answers}, page=path)
+    wrong = post_form(client, path, {"paper_ref": "A-18", **answers, "answer.tuoi": "9"}, page=path)
+    login(client, "lc.clerk2")
+    second = post_form(
+        client, path, {"paper_ref": "A-17", **answers, "answer.tuoi": "43"}, page=path
+    )
+    login(client, "lc.analyst")
+    report = client.get(f"{path}/discrepancies").text
+    settled = post_form(
+        client, f"{path}/resolve", {"paper_ref": "A-17", **answers}, page=f"{path}/discrepancies"
+    )
+
+    assert "co = Hài lòng · khong = Chưa hài lòng" in page and 'name="paper_ref"' in page
+    assert first.status_code == 200 and "lần nhập 1 của phiếu số A-17" in first.text
+    assert wrong.status_code == 400 and "Tuổi phải từ 16 đến 110" in wrong.text
+    assert second.status_code == 200 and "chênh lệch" in second.text
+    assert "Phiếu số A-17" in report and "34" in report and "43" in report
+    assert settled.status_code == 303
+    stored = db.scalars(select(Response.instance_id)).all()
+    assert stored == ["paper:A-17"]
+    assert "Không có chênh lệch nào" in client.get(f"{path}/discrepancies").text

@@ -70,6 +70,8 @@ class Survey(Base):
     access: Mapped[str] = mapped_column(String(16), default="token")
     access_token: Mapped[str] = mapped_column(String(64))
     collects_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Paper questionnaires keyed in twice, by two people, and compared (`surveys/paper.py`).
+    double_entry: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -169,3 +171,25 @@ class ResponseAttachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PaperEntry(Base):
+    """One keying of a paper questionnaire (`paper_ref`: the number written on it). With double
+    entry a questionnaire is keyed twice (`pass_number` 1 and 2) by two people; the response is
+    stored once both agree, or once a reviewer settles where they differ."""
+
+    __tablename__ = "survey_paper_entries"
+    __table_args__ = (UniqueConstraint("survey_id", "paper_ref", "pass_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"))
+    paper_ref: Mapped[str] = mapped_column(String(64))
+    pass_number: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_responses.id", ondelete="SET NULL")
+    )

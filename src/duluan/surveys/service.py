@@ -295,6 +295,7 @@ class SurveySettings:
     access: str = "token"
     modes: tuple[str, ...] = ("web",)
     quotas: str = ""
+    double_entry: bool = False
 
 
 MAX_TEXT = 10_000
@@ -332,6 +333,7 @@ def update_settings(
     survey.access = settings.access
     survey.modes = list(dict.fromkeys(settings.modes))
     survey.quotas = quotas
+    survey.double_entry = settings.double_entry
     after = _settings_of(survey)
     audit.record(
         session,
@@ -355,6 +357,7 @@ def _settings_of(survey: Survey) -> dict[str, Any]:
         "modes": list(survey.modes or []),
         "quotas": list(survey.quotas or []),
         "consent": bool(survey.consent_text),
+        "double_entry": survey.double_entry,
     }
 
 

@@ -15,7 +15,9 @@ from duluan.auth import audit
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, DuluanError
-from duluan.surveys import export, monitoring, quality, review, service
+from duluan.surveys import export, monitoring, paper, quality, review, service
+from duluan.surveys.form import Form as SurveyForm
+from duluan.surveys.form import Question
 from duluan.surveys.models import (
     ACCESS_MODES,
     CHANNELS,
@@ -137,6 +139,7 @@ def survey_settings(
     sample_design: Text = "",
     consent_text: Text = "",
     quotas: Text = "",
+    double_entry: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     survey = service.get_survey(db, actor, survey_id, service.MANAGE)
     try:
@@ -152,6 +155,7 @@ def survey_settings(
             access=access,
             modes=tuple(modes or ()),
             quotas=quotas,
+            double_entry=bool(double_entry),
         )
         service.update_settings(db, actor, survey.id, settings)
     except BadInput as exc:
@@ -332,3 +336,111 @@ async def response_correct(
         return _response_page(request, db, actor, survey_id, found, problems=problems)
     db.commit()
     return RedirectResponse(f"/surveys/{survey_id}/responses/{response_id}?saved=1", 303)
+
+
+Collector = Annotated[Actor, Depends(need("surveys.collect"))]
+CHOICES_SHOWN = 12  # choice codes listed beside a question on the keying page
+
+
+@router.get("/{survey_id}/paper")
+def paper_page(request: Request, db: SessionDep, actor: Collector, survey_id: int) -> HTMLResponse:
+    return _paper_page(request, db, actor, survey_id)
+
+
+def _paper_page(
+    request: Request, db: SessionDep, actor: Actor, survey_id: int, **extra: Any
+) -> HTMLResponse:
+    survey = service.get_survey(db, actor, survey_id, paper.COLLECT)
+    form = service.form_of(service.current_version(db, survey))
+    context = {
+        "survey": survey,
+        "questions": [(q, label, _choice_hint(form, q)) for q, label in review.asked(form)],
+        "values": {},
+        "problems": {},
+        "can_manage": actor.may("surveys.manage"),
+        **extra,
+    }
+    status = 400 if extra.get("problems") or "error" in extra else 200
+    return render(request, "surveys/paper.html", context, status=status)
+
+
+def _choice_hint(form: SurveyForm, question: Question) -> str:
+    if not question.is_select:
+        return ""
+    choices = form.choices(question.choice_list)
+    shown = " · ".join(f"{c.name} = {form.text(c.label)}" for c in choices[:CHOICES_SHOWN])
+    return shown + (f" … ({len(choices)})" if len(choices) > CHOICES_SHOWN else "")
+
+
+async def _keyed_answers(request: Request) -> tuple[str, dict[str, str]]:
+    fields = await request.form()
+    given = {
+        key.removeprefix("answer."): value.strip()[: service.MAX_TEXT]
+        for key, value in fields.items()
+        if key.startswith("answer.") and isinstance(value, str) and value.strip()
+    }
+    return str(fields.get("paper_ref", ""))[: paper.MAX_REF + 10], given
+
+
+@router.post("/{survey_id}/paper")
+async def paper_key_in(
+    request: Request, db: SessionDep, actor: Collector, survey_id: int
+) -> HTMLResponse:
+    """One paper questionnaire keyed in; the page comes back empty for the next one, or with
+    the problems beside the answers (nothing stored)."""
+    ref, given = await _keyed_answers(request)
+    try:
+        keyed = paper.key_in(db, actor, survey_id, ref, given)
+    except DuluanError as exc:
+        db.rollback()
+        error = error_text(request, exc)
+        return _paper_page(request, db, actor, survey_id, error=error, values=given, ref=ref)
+    if keyed.problems:
+        db.rollback()
+        problems = {p.name: p.message(locale_of(request)) for p in keyed.problems}
+        return _paper_page(request, db, actor, survey_id, problems=problems, values=given, ref=ref)
+    db.commit()
+    outcome = "stored" if keyed.response else ("differs" if keyed.differences else "first_pass")
+    return _paper_page(request, db, actor, survey_id, outcome=outcome, done_ref=ref.strip())
+
+
+@router.get("/{survey_id}/paper/discrepancies")
+def paper_discrepancies(
+    request: Request, db: SessionDep, actor: Manager, survey_id: int
+) -> HTMLResponse:
+    saved = request.query_params.get("saved") == "1"
+    return _discrepancies_page(request, db, actor, survey_id, saved=saved)
+
+
+def _discrepancies_page(
+    request: Request, db: SessionDep, actor: Actor, survey_id: int, **extra: Any
+) -> HTMLResponse:
+    survey = service.get_survey(db, actor, survey_id, service.MANAGE)
+    form = service.form_of(service.current_version(db, survey))
+    context = {
+        "survey": survey,
+        "found": paper.discrepancies(db, actor, survey.id),
+        "labels": {q.name: label for q, label in review.asked(form)},
+        **extra,
+    }
+    return render(
+        request, "surveys/discrepancies.html", context, status=400 if "error" in extra else 200
+    )
+
+
+@router.post("/{survey_id}/paper/resolve")
+async def paper_resolve(
+    request: Request, db: SessionDep, actor: Manager, survey_id: int
+) -> Response:
+    ref, given = await _keyed_answers(request)
+    try:
+        settled = paper.resolve(db, actor, survey_id, ref, given)
+    except DuluanError as exc:
+        db.rollback()
+        return _discrepancies_page(request, db, actor, survey_id, error=error_text(request, exc))
+    if settled.problems:
+        db.rollback()
+        messages = [p.message(locale_of(request)) for p in settled.problems]
+        return _discrepancies_page(request, db, actor, survey_id, error=" ".join(messages))
+    db.commit()
+    return RedirectResponse(f"/surveys/{survey_id}/paper/discrepancies?saved=1", 303)
