@@ -152,3 +152,17 @@ def asked(form: Form) -> list[tuple[Question, str]]:
         for path, question in form.walk()
         if not question.is_container and question.type != "note" and not repeats.intersection(path)
     ]
+
+
+def shown_values(form: Form, answers: dict[str, Any]) -> dict[str, str]:
+    """Each answer as a reader wants it: a choice code with its label (`15 · Lào Cai`)."""
+    shown = {}
+    for question, _ in asked(form):
+        value = answers.get(question.name)
+        if not isinstance(value, str) or not value:
+            continue
+        if question.is_select:
+            labels = {c.name: form.text(c.label) for c in form.choices(question.choice_list)}
+            value = "; ".join(f"{code} · {labels.get(code, '?')}" for code in value.split())
+        shown[question.name] = value
+    return shown

@@ -101,13 +101,19 @@ def _page(
     version = service.current_version(db, survey)
     base = str(request.base_url).rstrip("/")
     unit = db.get(OrgUnit, survey.unit_id)
+    quality.refresh(db, survey)  # the flagged count below is current
+    db.commit()
+    figures = monitoring.fieldwork(db, survey)
+    counted = [u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(figures.by_unit)))]
     context = {
         "survey": survey,
         "unit": unit,
         "current": version,
         "form": service.form_of(version),
         "versions": service.versions(db, survey),
-        "figures": monitoring.fieldwork(db, survey),
+        "figures": figures,
+        "days": [[day.isoformat(), n] for day, n in figures.by_day[-30:]],
+        "unit_names": {u.id: u.name for u in counted},
         "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
         "web_link": f"{base}/f/{survey.access_token}",
         "openrosa_url": f"{base}/openrosa",
@@ -279,6 +285,9 @@ def _response_page(
         "response": response,
         "answered": version.form_version if version else "",
         "questions": review.asked(service.form_of(version)) if version else [],
+        "shown": review.shown_values(service.form_of(version), response.answers or {})
+        if version
+        else {},
         "history": review.history(db, response),
         "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
         "saved": request.query_params.get("saved") == "1",
@@ -339,7 +348,7 @@ async def response_correct(
 
 
 Collector = Annotated[Actor, Depends(need("surveys.collect"))]
-CHOICES_SHOWN = 12  # choice codes listed beside a question on the keying page
+CHOICES_SHOWN = 12  # choice codes listed beside a question on the keying page (longer: 3)
 
 
 @router.get("/{survey_id}/paper")
@@ -368,8 +377,9 @@ def _choice_hint(form: SurveyForm, question: Question) -> str:
     if not question.is_select:
         return ""
     choices = form.choices(question.choice_list)
-    shown = " · ".join(f"{c.name} = {form.text(c.label)}" for c in choices[:CHOICES_SHOWN])
-    return shown + (f" … ({len(choices)})" if len(choices) > CHOICES_SHOWN else "")
+    long = len(choices) > CHOICES_SHOWN
+    shown = " · ".join(f"{c.name} = {form.text(c.label)}" for c in choices[: 3 if long else None])
+    return shown + (f" … ({len(choices):,})".replace(",", ".") if long else "")
 
 
 async def _keyed_answers(request: Request) -> tuple[str, dict[str, str]]:
