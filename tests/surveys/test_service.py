@@ -133,3 +133,40 @@ def test_the_command_line_imports_an_xlsform(db: Session, tmp_path: Path) -> Non
     broken.write_bytes(b"not a workbook")
     refused = runner.invoke(app, ["survey", "import-xlsform", str(broken)])
     assert refused.exit_code == 2 and "hong.xlsx" in refused.stderr
+
+
+@pytest.mark.usefixtures("cli_database")
+def test_the_command_line_exports_answers_for_statistics_packages(
+    db: Session, tmp_path: Path
+) -> None:
+    import pyreadstat
+
+    analyst = _actor(db, "lc.analyst", "analyst", "15")
+    survey = service.create_survey(db, analyst, units.find_by_code(db, "15"), opinion_form())
+    version = service.current_version(db, survey)
+    for i, (age, happy) in enumerate((("34", "co"), ("61", "khong"))):
+        answers = {**ANSWERS, "tuoi": age, "hai_long": happy}
+        service.store_response(
+            db, survey, version, answers, instance_id=f"uuid:{i}", channel="odk", unit_id=1
+        )
+    db.commit()
+    runner = CliRunner()
+
+    for kind in ("sav", "dta", "csv", "xlsx"):
+        out = tmp_path / f"y_kien.{kind}"
+        done = runner.invoke(
+            app, ["survey", "export", str(survey.id), "--format", kind, "-o", str(out)]
+        )
+        assert done.exit_code == 0, done.output
+        assert out.stat().st_size > 0 and "2 responses" in done.stdout
+    frame, meta = pyreadstat.read_sav(str(tmp_path / "y_kien.sav"))
+    assert list(frame["tuoi"]) == [34.0, 61.0]
+    assert dict(zip(meta.column_names, meta.column_labels, strict=True))["tuoi"] == "Tuổi"
+    assert list(frame["tinh"]) == [15.0, 15.0]  # provinces are coded by numbers: labelled
+    assert meta.variable_value_labels["tinh"][15] == "Lào Cai"
+    frame, meta = pyreadstat.read_dta(str(tmp_path / "y_kien.dta"))
+    assert list(frame["hai_long"]) == ["co", "khong"]  # coded by words: kept as text
+    refused = runner.invoke(app, ["survey", "export", str(survey.id), "--format", "pdf", "-o", "x"])
+    assert refused.exit_code == 2 and "pdf" in refused.stderr
+    exported = db.scalars(select(AuditEvent.detail).where(AuditEvent.action == "survey.exported"))
+    assert [d["format"] for d in exported] == ["sav", "dta", "csv", "xlsx"]

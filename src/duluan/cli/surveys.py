@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from duluan.auth import units
+from duluan.auth import audit, units
 from duluan.cli.common import database_session, fail, group, operator
-from duluan.surveys import service
+from duluan.surveys import export, service
 from duluan.surveys.xlsform import read_xlsform
 
 survey_app = group("Surveys: questionnaires (XLSForm) and their responses.")
@@ -61,3 +61,35 @@ def import_xlsform(
         f"survey {result['survey_id']} ({result['form_id']}), version {result['version']}: "
         f"{result['questions']} questions"
     )
+
+
+@survey_app.command("export")
+def export_answers(
+    survey_id: Annotated[int, typer.Argument(help="The survey's number.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    file_format: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, sav (SPSS) or dta (Stata).")
+    ] = "csv",
+) -> None:
+    """Write the raw answers, one row per response, with Vietnamese variable and value labels
+    (xlsx: repeats in their own sheets); the export is audited."""
+    if file_format not in export.FORMATS:
+        raise fail(f"unknown format {file_format!r}; one of: {', '.join(export.FORMATS)}")
+    write, _ = export.FORMATS[file_format]
+    with database_session() as session:
+        survey = service.get_survey(session, operator(session), survey_id, service.MANAGE)
+        data = export.table(session, survey)
+        audit.record(
+            session,
+            actor=None,
+            actor_name="cli",
+            action="survey.exported",
+            target=f"survey:{survey.id}",
+            unit_id=survey.unit_id,
+            detail={"format": file_format, "responses": len(data.rows)},
+        )
+    try:
+        output.write_bytes(write(data))
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror}") from None
+    typer.echo(f"{len(data.rows)} responses written to {output}")

@@ -1,5 +1,5 @@
-"""Raw answers out: one row per response, in CSV (UTF-8 with a BOM, for spreadsheets) or XLSX
-with Vietnamese variable and value labels.
+"""Raw answers out: one row per response, in CSV (UTF-8 with a BOM, for spreadsheets), XLSX with
+Vietnamese variable and value labels, or SPSS (.sav) and Stata (.dta) files with the same labels.
 
 Columns are the response's facts (`instance_id`, received time in Vietnam, channel, version,
 status) and then every answered question outside repeats, in questionnaire order; questions of
@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
 from sqlalchemy import select
@@ -44,7 +47,23 @@ class Variable:
     name: str
     label: str
     type: str
-    values: str  # "co = Hài lòng; khong = Chưa hài lòng"
+    choices: tuple[tuple[str, str], ...] = ()  # (code, label) of a choice question
+
+    @property
+    def values(self) -> str:
+        """The value labels written out: "co = Hài lòng; khong = Chưa hài lòng"."""
+        return "; ".join(f"{code} = {label}" for code, label in self.choices)
+
+    @property
+    def numeric(self) -> bool:
+        """Numbers in statistics packages: numeric answers, and choices coded by integers."""
+        if self.type in ("integer", "decimal"):
+            return True
+        return (
+            bool(self.choices)
+            and self.type == "select_one"
+            and all(code.lstrip("-").isdigit() for code, _ in self.choices)
+        )
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,7 @@ def table(session: Session, survey: Survey) -> Table:
                     cells = [_text(item.get(v.name)) for v in inner]
                     repeat_rows[name].append([response.instance_id, str(index), *cells])
     return Table(
-        [Variable(f, FACT_LABELS[f], "meta", "") for f in FACTS] + main,
+        [Variable(f, FACT_LABELS[f], "meta") for f in FACTS] + main,
         rows,
         {name: (inner, repeat_rows[name]) for name, inner in repeats.items()},
     )
@@ -125,12 +144,10 @@ def _is_repeat(form: Form, name: str) -> bool:
 
 
 def _variable(form: Form, question: Question) -> Variable:
-    values = ""
+    choices: tuple[tuple[str, str], ...] = ()
     if question.is_select and question.choice_list not in ("dvhc_xa",):
-        values = "; ".join(
-            f"{c.name} = {form.text(c.label)}" for c in form.choices(question.choice_list)
-        )
-    return Variable(question.name, form.text(question.label), question.type, values)
+        choices = tuple((c.name, form.text(c.label)) for c in form.choices(question.choice_list))
+    return Variable(question.name, form.text(question.label), question.type, choices)
 
 
 def to_csv(data: Table) -> bytes:
@@ -175,3 +192,70 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def to_sav(data: Table) -> bytes:
+    """The main table as an SPSS .sav file, with variable and value labels."""
+    return _statistics_file(data, "sav")
+
+
+def to_dta(data: Table) -> bytes:
+    """The main table as a Stata .dta file, with variable and value labels."""
+    return _statistics_file(data, "dta")
+
+
+def _statistics_file(data: Table, kind: str) -> bytes:
+    """SPSS and Stata want numbers as numbers: numeric questions and integer-coded choices become
+    numeric variables (value labels on the codes); names are made valid for both (letters,
+    digits and `_`, at most 32 characters)."""
+    import pandas  # type: ignore[import-untyped]  # imported here: only these exports need it
+    import pyreadstat
+
+    names = _statistics_names([v.name for v in data.variables])
+    columns: dict[str, list[object]] = {}
+    for index, (variable, name) in enumerate(zip(data.variables, names, strict=True)):
+        cells: list[object] = [row[index] for row in data.rows]
+        columns[name] = [_number(str(c)) for c in cells] if variable.numeric else cells
+    frame = pandas.DataFrame(columns, columns=names)
+    labels: list[str | None] = [v.label or v.name for v in data.variables]
+    value_labels: dict[str, dict[int | float, str]] = {
+        name: {int(code): label for code, label in v.choices}
+        for v, name in zip(data.variables, names, strict=True)
+        if v.numeric and v.choices
+    }
+    write = pyreadstat.write_sav if kind == "sav" else pyreadstat.write_dta
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"answers.{kind}"
+        write(frame, str(path), column_labels=labels, variable_value_labels=value_labels)
+        return path.read_bytes()
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _statistics_names(names: list[str]) -> list[str]:
+    """Valid, distinct variable names for SPSS and Stata."""
+    found: list[str] = []
+    for name in names:
+        clean = re.sub(r"[^A-Za-z0-9_]", "_", name)[:32] or "v"
+        if not clean[0].isalpha():
+            clean = f"v{clean}"[:32]
+        candidate, n = clean, 1
+        while candidate in found:
+            n += 1
+            candidate = f"{clean[: 32 - len(str(n)) - 1]}_{n}"
+        found.append(candidate)
+    return found
+
+
+# Each export format: how it is written and its media type.
+FORMATS = {
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "sav": (to_sav, "application/x-spss-sav"),
+    "dta": (to_dta, "application/x-stata-dta"),
+}

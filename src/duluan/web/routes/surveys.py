@@ -218,12 +218,13 @@ def survey_version_file(db: SessionDep, actor: Viewer, survey_id: int, number: i
 
 @router.get("/{survey_id}/export.{kind}")
 def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> Response:
-    """The raw answers as CSV or XLSX; audited, since it reads every answer."""
+    """The raw answers as CSV, XLSX, SPSS or Stata; audited, since it reads every answer."""
     survey = service.get_survey(db, actor, survey_id, service.MANAGE)
-    if kind not in ("csv", "xlsx"):
+    if kind not in export.FORMATS:
         raise BadInput("surveys.errors.export_kind", kind=kind)
+    write, media = export.FORMATS[kind]
     data = export.table(db, survey)
-    body = export.to_csv(data) if kind == "csv" else export.to_xlsx(data)
+    body = write(data)
     audit.record(
         db,
         actor=actor,
@@ -233,7 +234,6 @@ def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> 
         detail={"format": kind, "responses": len(data.rows)},
     )
     db.commit()
-    media = "text/csv; charset=utf-8" if kind == "csv" else XLSX
     name = f"{survey.form_id}.{kind}"
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
