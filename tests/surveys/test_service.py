@@ -170,3 +170,26 @@ def test_the_command_line_exports_answers_for_statistics_packages(
     assert refused.exit_code == 2 and "pdf" in refused.stderr
     exported = db.scalars(select(AuditEvent.detail).where(AuditEvent.action == "survey.exported"))
     assert [d["format"] for d in exported] == ["sav", "dta", "csv", "xlsx"]
+
+
+def test_contact_data_is_kept_apart_and_shown_to_admins_only(db: Session) -> None:
+    analyst = _actor(db, "lc.analyst", "analyst", "15")
+    admin = _actor(db, "lc.admin", "admin", "15")
+    survey = service.create_survey(db, analyst, units.find_by_code(db, "15"), opinion_form())
+    version = service.current_version(db, survey)
+    response = service.store_response(
+        db, survey, version, ANSWERS, instance_id="uuid:c", channel="web", unit_id=1
+    ).response
+    given = {"name": "  Nguyễn Văn A ", "phone": "0912 345 678", "address": "not kept"}
+
+    assert service.store_contact(db, survey, response, given) is False  # the survey does not ask
+    survey.collects_contact = True
+    assert service.store_contact(db, survey, response, given) is True
+    assert service.store_contact(db, survey, response, {"name": "B"}) is False  # first stays
+
+    assert service.contact_of(db, admin, survey, response) == {
+        "name": "Nguyễn Văn A",
+        "phone": "0912 345 678",
+    }
+    assert service.contact_of(db, analyst, survey, response) is None
+    assert "Nguyễn" not in json.dumps(response.answers, ensure_ascii=False)

@@ -62,6 +62,10 @@ ACTIONS: dict[str, Action] = {
         "Create surveys from XLSForm files, add questionnaire versions, change their settings, "
         "review and export responses.",
     ),
+    "surveys.contacts": Action(
+        frozenset({"admin"}),
+        "Read the contact data respondents left for follow-up (kept apart from the answers).",
+    ),
     "surveys.collect": Action(
         frozenset({"admin", "analyst", "collaborator"}), "Enter or submit survey responses."
     ),

@@ -40,6 +40,7 @@ class Fieldwork:
     by_status: dict[str, int]
     by_channel: dict[str, int]
     by_unit: dict[int, int]
+    by_collector: dict[int, int]  # platform accounts (ODK, paper), never respondents
     by_day: list[tuple[date, int]]
     median_seconds: float | None
     flagged: int
@@ -53,6 +54,7 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
             Response.status,
             Response.channel,
             Response.unit_id,
+            Response.collector_id,
             Response.received_at,
             Response.duration_seconds,
             Response.flags,
@@ -62,7 +64,7 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
     by_day: Counter[date] = Counter()
     durations = []
     counted: list[dict[str, Any]] = []
-    for _status, _channel, _unit, received, seconds, _flags, answers in rows:
+    for _status, _channel, _unit, _collector, received, seconds, _flags, answers in rows:
         by_day[received.astimezone(VIETNAM_TIME).date()] += 1
         if seconds is not None:
             durations.append(seconds)
@@ -73,9 +75,10 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
         by_status=dict(Counter(r[0] for r in rows)),
         by_channel=dict(Counter(r[1] for r in rows)),
         by_unit=dict(Counter(r[2] for r in rows)),
+        by_collector=dict(Counter(r[3] for r in rows if r[3] is not None)),
         by_day=sorted(by_day.items()),
         median_seconds=statistics.median(durations) if durations else None,
-        flagged=sum(1 for r in rows if r[5]),
+        flagged=sum(1 for r in rows if r[6]),
         quotas=[_progress(quota, counted) for quota in survey.quotas or []],
     )
 

@@ -34,6 +34,7 @@ from duluan.surveys.models import (
     SURVEY_STATUSES,
     Response,
     ResponseChange,
+    ResponseContact,
     Survey,
     SurveyVersion,
 )
@@ -296,6 +297,7 @@ class SurveySettings:
     modes: tuple[str, ...] = ("web",)
     quotas: str = ""
     double_entry: bool = False
+    collects_contact: bool = False
 
 
 MAX_TEXT = 10_000
@@ -334,6 +336,7 @@ def update_settings(
     survey.modes = list(dict.fromkeys(settings.modes))
     survey.quotas = quotas
     survey.double_entry = settings.double_entry
+    survey.collects_contact = settings.collects_contact
     after = _settings_of(survey)
     audit.record(
         session,
@@ -358,6 +361,7 @@ def _settings_of(survey: Survey) -> dict[str, Any]:
         "quotas": list(survey.quotas or []),
         "consent": bool(survey.consent_text),
         "double_entry": survey.double_entry,
+        "collects_contact": survey.collects_contact,
     }
 
 
@@ -387,3 +391,37 @@ def parse_quotas(text: str, form: Form) -> list[dict[str, Any]]:
 def quotas_text(survey: Survey) -> str:
     """The survey's quotas written as the settings form takes them."""
     return "\n".join(f"{q['question']} = {q['value']} : {q['target']}" for q in survey.quotas or [])
+
+
+CONTACT_FIELDS = ("name", "phone", "email")
+MAX_CONTACT = 200
+
+
+def store_contact(
+    session: Session, survey: Survey, response: Response, given: dict[str, Any]
+) -> bool:
+    """Keep the contact data a respondent chose to leave, apart from the answers, when the survey
+    asks for it; nothing otherwise (and nothing for a resend: the first copy's stays)."""
+    if not survey.collects_contact:
+        return False
+    data = {
+        key: str(given.get(key, "")).strip()[:MAX_CONTACT]
+        for key in CONTACT_FIELDS
+        if str(given.get(key, "")).strip()
+    }
+    if not data or session.get(ResponseContact, response.id) is not None:
+        return False
+    session.add(ResponseContact(response_id=response.id, data=data))
+    session.flush()
+    return True
+
+
+def contact_of(
+    session: Session, actor: Actor, survey: Survey, response: Response
+) -> dict[str, str] | None:
+    """The response's contact data, for the owner unit's admins only (None for anyone else)."""
+    unit = session.get(OrgUnit, survey.unit_id)
+    if unit is None or not actor.may("surveys.contacts", unit.path):
+        return None
+    found = session.get(ResponseContact, response.id)
+    return dict(found.data) if found else None

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from duluan.auth import audit
-from duluan.auth.models import OrgUnit
+from duluan.auth.models import OrgUnit, User
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, DuluanError
 from duluan.surveys import export, monitoring, paper, quality, review, service
@@ -104,7 +104,10 @@ def _page(
     quality.refresh(db, survey)  # the flagged count below is current
     db.commit()
     figures = monitoring.fieldwork(db, survey)
-    counted = [u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(figures.by_unit)))]
+    counted = list(db.scalars(select(OrgUnit).where(OrgUnit.id.in_(figures.by_unit))))
+    collectors = db.execute(
+        select(User.id, User.username).where(User.id.in_(figures.by_collector))
+    ).all()
     context = {
         "survey": survey,
         "unit": unit,
@@ -114,6 +117,7 @@ def _page(
         "figures": figures,
         "days": [[day.isoformat(), n] for day, n in figures.by_day[-30:]],
         "unit_names": {u.id: u.name for u in counted},
+        "collector_names": {user_id: name for user_id, name in collectors},
         "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
         "web_link": f"{base}/f/{survey.access_token}",
         "openrosa_url": f"{base}/openrosa",
@@ -146,6 +150,7 @@ def survey_settings(
     consent_text: Text = "",
     quotas: Text = "",
     double_entry: Annotated[str, Form(max_length=8)] = "",
+    collects_contact: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     survey = service.get_survey(db, actor, survey_id, service.MANAGE)
     try:
@@ -162,6 +167,7 @@ def survey_settings(
             modes=tuple(modes or ()),
             quotas=quotas,
             double_entry=bool(double_entry),
+            collects_contact=bool(collects_contact),
         )
         service.update_settings(db, actor, survey.id, settings)
     except BadInput as exc:
@@ -289,6 +295,7 @@ def _response_page(
         if version
         else {},
         "history": review.history(db, response),
+        "contact": service.contact_of(db, actor, survey, response),
         "can_manage": unit is not None and actor.may("surveys.manage", unit.path),
         "saved": request.query_params.get("saved") == "1",
         **extra,
