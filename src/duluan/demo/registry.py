@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from duluan.demo import cases, detection, emerging, listening
+from duluan.demo import cases, detection, emerging, listening, surveys
 from duluan.demo.plan import DemoPlan
 
 
@@ -26,4 +26,5 @@ LOADERS: tuple[DemoLoader, ...] = (
     DemoLoader("warning", "Phát hiện điểm nóng (cảnh báo sớm)", detection.load),
     DemoLoader("cases", "Hồ sơ điểm nóng đã xử lý", cases.load),
     DemoLoader("emerging", "Gom nhóm vấn đề mới nổi", emerging.load),
+    DemoLoader("surveys", "Cuộc điều tra mô phỏng và phiếu trả lời", surveys.load),
 )
