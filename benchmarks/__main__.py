@@ -15,6 +15,7 @@ BENCHMARKS: tuple[str, ...] = (
     "forecast",
     "emerging",
     "xlsform",
+    "submissions",
 )
 
 

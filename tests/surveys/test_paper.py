@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
 from duluan.auth.permissions import Actor
-from duluan.errors import Conflict
+from duluan.errors import Conflict, NotFound
 from duluan.surveys import paper, service
 from duluan.surveys.models import PaperEntry, Response, Survey
 from tests.conftest import make_user
@@ -85,3 +85,18 @@ def test_double_entry_agrees_or_waits_for_a_reviewer(db: Session) -> None:
     assert sorted(r.instance_id for r in _responses(db)) == ["paper:1", "paper:2"]
     with pytest.raises(Conflict):  # a third keying of a finished questionnaire
         paper.key_in(db, _actor(db, "lc.third", "collaborator"), survey.id, "2", GIVEN)
+
+
+def test_a_ward_collaborator_keys_in_for_the_province_survey_counted_for_the_ward(
+    db: Session,
+) -> None:
+    survey = _survey(db, double=False)
+    ward = units.find_by_code(db, "03006")
+    clerk = _actor(db, "ward.clerk", "collaborator", "03006")
+    outsider = _actor(db, "hn.clerk", "collaborator", "01")
+
+    keyed = paper.key_in(db, clerk, survey.id, "W-1", GIVEN)
+
+    assert keyed.response is not None and keyed.response.unit_id == ward.id
+    with pytest.raises(NotFound):
+        paper.key_in(db, outsider, survey.id, "W-2", GIVEN)

@@ -25,9 +25,16 @@ from duluan.db.types import utcnow
 from duluan.errors import BadInput, Conflict
 from duluan.surveys import answers as answer_checks
 from duluan.surveys.models import PaperEntry, Response, Survey, SurveyVersion
-from duluan.surveys.service import MANAGE, current_version, form_of, get_survey, store_response
+from duluan.surveys.service import (
+    MANAGE,
+    collectable_survey,
+    collecting_unit,
+    current_version,
+    form_of,
+    get_survey,
+    store_response,
+)
 
-COLLECT = "surveys.collect"
 MAX_REF = 64
 
 
@@ -55,7 +62,7 @@ def key_in(
     session: Session, actor: Actor, survey_id: int, paper_ref: str, given: dict[str, Any]
 ) -> Keyed:
     """Key in one paper questionnaire (see the module docstring)."""
-    survey = get_survey(session, actor, survey_id, COLLECT)
+    survey = collectable_survey(session, actor, survey_id)
     ref = _ref(paper_ref)
     version = current_version(session, survey)
     checked = answer_checks.validate(form_of(version), given)
@@ -74,7 +81,7 @@ def key_in(
         paper_ref=ref,
         pass_number=len(earlier) + 1,
         entered_by=actor.user_id or None,
-        unit_id=_collecting_unit(session, actor, survey),
+        unit_id=_unit(session, actor, survey),
         answers=checked.answers,
         entered_at=utcnow(),
     )
@@ -177,15 +184,6 @@ def _differences(first: dict[str, Any], second: dict[str, Any]) -> tuple[str, ..
     return tuple(name for name in names if first.get(name) != second.get(name))
 
 
-def _collecting_unit(session: Session, actor: Actor, survey: Survey) -> int:
-    """The unit the keying is counted for: the deepest of the actor's units within the survey's
-    unit where they may collect, else the survey's own unit."""
+def _unit(session: Session, actor: Actor, survey: Survey) -> int:
     owner = session.get(OrgUnit, survey.unit_id)
-    if owner is None:
-        return survey.unit_id
-    inside = [
-        s
-        for s in actor.scopes
-        if s.unit_path.startswith(owner.path) and actor.may(COLLECT, s.unit_path)
-    ]
-    return max(inside, key=lambda s: len(s.unit_path)).unit_id if inside else survey.unit_id
+    return collecting_unit(actor, survey, owner.path) if owner else survey.unit_id

@@ -18,13 +18,13 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from duluan.auth import audit
 from duluan.auth.models import OrgUnit
-from duluan.auth.permissions import Actor, scope_filter
+from duluan.auth.permissions import ACTIONS, Actor, scope_filter
 from duluan.db.types import utcnow
 from duluan.errors import BadInput, Conflict, NotFound, PermissionDenied
 from duluan.surveys.form import Form
@@ -425,3 +425,51 @@ def contact_of(
         return None
     found = session.get(ResponseContact, response.id)
     return dict(found.data) if found else None
+
+
+# --- who collects for a survey -----------------------------------------------------------------
+
+COLLECT = "surveys.collect"
+
+
+def _collecting_paths(actor: Actor) -> list[str]:
+    return [s.unit_path for s in actor.scopes if s.role in ACTIONS[COLLECT].roles]
+
+
+def may_collect(actor: Actor, unit_path: str) -> bool:
+    """Whether the actor collects for a survey of the unit at `unit_path`: with a collecting grant
+    on that unit or above it, or on a unit within it (a ward's collaborators collect for their
+    province's survey, and their responses count for their ward)."""
+    return any(
+        unit_path.startswith(path) or path.startswith(unit_path)
+        for path in _collecting_paths(actor)
+    )
+
+
+def collectable(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on `OrgUnit` (joined as the survey's unit) matching `may_collect`."""
+    above = {int(part) for path in _collecting_paths(actor) for part in path.strip("/").split("/")}
+    return or_(scope_filter(actor, COLLECT, OrgUnit.path), OrgUnit.id.in_(above))
+
+
+def collecting_unit(actor: Actor, survey: Survey, survey_path: str) -> int:
+    """The unit a collected response counts for: the deepest of the collector's units within the
+    survey's unit, else the survey's own unit."""
+    inside = [
+        s
+        for s in actor.scopes
+        if s.role in ACTIONS[COLLECT].roles and s.unit_path.startswith(survey_path)
+    ]
+    return max(inside, key=lambda s: len(s.unit_path)).unit_id if inside else survey.unit_id
+
+
+def collectable_survey(session: Session, actor: Actor, survey_id: int) -> Survey:
+    """A survey the actor collects for (`may_collect`); NotFound otherwise."""
+    found = session.execute(
+        select(Survey, OrgUnit.path)
+        .join(OrgUnit, OrgUnit.id == Survey.unit_id)
+        .where(Survey.id == survey_id)
+    ).first()
+    if found is None or not may_collect(actor, found[1]):
+        raise NotFound("surveys.errors.not_found")
+    return found[0]

@@ -47,10 +47,12 @@ from duluan.web.routes import (
     listening,
     login,
     notifications,
+    openrosa,
     overview,
     push,
     shell,
     sources,
+    survey_forms,
     surveys,
     topics,
     units,
@@ -74,10 +76,12 @@ ROUTERS = (
     cases.router,
     topics.router,
     surveys.router,
+    survey_forms.router,
     admin.router,
     account.router,
     api.router,
     push.router,
+    openrosa.router,
 )
 
 

@@ -12,6 +12,7 @@ from duluan.errors import CsrfFailed
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
+OPENROSA_HEADER = "x-openrosa-version"
 
 
 def token_for(request: Request) -> str:
@@ -27,11 +28,16 @@ async def csrf_guard(request: Request) -> None:
     """App-wide dependency: unsafe requests authenticated by cookie must echo the session token.
 
     Requests carrying an API token in the Authorization header are not cookie-authenticated, so a
-    forged cross-site request cannot carry one; they are exempt.
+    forged cross-site request cannot carry one; they are exempt. So are the OpenRosa endpoints
+    (ODK Collect, signed in with HTTP Basic, web/routes/openrosa.py) when the request carries the
+    custom header X-OpenRosa-Version, which a cross-site form cannot send and a cross-site script
+    could only send after a CORS preflight that this app never grants.
     """
     if request.method in SAFE_METHODS or request.headers.get("authorization", "").startswith(
         "Bearer "
     ):
+        return
+    if OPENROSA_HEADER in request.headers and request.url.path.startswith("/openrosa/"):
         return
     expected = request.session.get("csrf")
     sent = request.headers.get(HEADER)

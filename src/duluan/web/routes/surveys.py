@@ -366,7 +366,7 @@ def paper_page(request: Request, db: SessionDep, actor: Collector, survey_id: in
 def _paper_page(
     request: Request, db: SessionDep, actor: Actor, survey_id: int, **extra: Any
 ) -> HTMLResponse:
-    survey = service.get_survey(db, actor, survey_id, paper.COLLECT)
+    survey = service.collectable_survey(db, actor, survey_id)
     form = service.form_of(service.current_version(db, survey))
     context = {
         "survey": survey,
