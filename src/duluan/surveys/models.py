@@ -88,9 +88,11 @@ class SurveyVersion(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     form_version: Mapped[str] = mapped_column(String(64))
-    schema: Mapped[dict[str, Any]] = mapped_column(JSON)
-    xform: Mapped[str] = mapped_column(Text)
-    xlsform: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Large (the commune list alone is 3,321 choices): loaded only when read, so that finding a
+    # version per submission costs no JSON decoding (`service.form_of` keeps the parsed form).
+    schema: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    xform: Mapped[str] = mapped_column(Text, deferred=True)
+    xlsform: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
