@@ -118,7 +118,9 @@ def _print(summary: DemoSummary, url: str) -> None:
     typer.echo(
         f"Dữ liệu MÔ PHỎNG đã nạp: {counts.get('documents_new', 0)} tài liệu mới, "
         f"{counts.get('documents_already_stored', 0)} đã có từ trước; "
-        f"{counts.get('alerts_new', 0)} cảnh báo mới."
+        f"{counts.get('alerts_new', 0)} cảnh báo mới; {counts.get('cases_new', 0)} hồ sơ điểm "
+        f"nóng; {counts.get('emerging_clusters', 0)} vấn đề mới nổi; "
+        f"{counts.get('survey_responses_new', 0)} phiếu điều tra mới."
     )
     typer.echo("Điểm nóng được cài sẵn:")
     anchor = utcnow().astimezone(VIETNAM_TIME).date()
