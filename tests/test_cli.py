@@ -1,26 +1,17 @@
 """The command line as an operator uses it, against a real database file."""
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
 from duluan.cli import app
-from duluan.settings import get_settings
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("cli_database")
 
 
 def _create_analyst() -> Result:

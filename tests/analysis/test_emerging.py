@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -29,7 +28,6 @@ from duluan.ingest.models import Document, DocumentTopic, Enrichment
 from duluan.ingest.service import store_items
 from duluan.jobs import registry
 from duluan.jobs.schedule import Submission, hourly
-from duluan.settings import get_settings
 from tests.conftest import make_user
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
@@ -266,18 +264,7 @@ def test_the_job_runs_every_unit_and_running_again_stores_nothing_new(engine: En
         assert len(list(db.scalars(select(EmergingCluster)))) == 1
 
 
-@pytest.fixture
-def _cli_database(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-@pytest.mark.usefixtures("_cli_database")
+@pytest.mark.usefixtures("cli_database")
 def test_the_command_prints_the_clusters_as_json(db: Session) -> None:
     store(db, "15", [_post(WATER, k) for k in range(6)], NOW - timedelta(hours=1))
     _noise(db, "15", NOW - timedelta(hours=1))

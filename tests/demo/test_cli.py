@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from duluan.cli import app
-from duluan.settings import get_settings
 
 cli = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _environment(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("cli_database")
 
 
 def test_demo_load_only_loads_prints_the_logins_and_exits() -> None:

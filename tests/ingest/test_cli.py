@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from duluan.cli import app
-from duluan.settings import get_settings
 from tests.local_server import LocalServer
 
 cli = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _environment(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_fetching: None
-) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("cli_database", "local_fetching")
 
 
 def _run(*args: str) -> str:

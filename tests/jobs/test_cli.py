@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,14 +17,8 @@ cli = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _environment(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DULUAN_REDIS_URL", "")
-    get_settings.cache_clear()
-    yield
+def _environment(cli_database: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DULUAN_REDIS_URL", "")  # the inline runner
     get_settings.cache_clear()
 
 

@@ -27,7 +27,7 @@ from duluan.surveys.answers import (
 )
 from duluan.surveys.form import Form
 from duluan.surveys.xlsform import read_xlsform
-from tests.surveys.test_xlsform import _xlsx
+from tests.surveys.workbooks import xlsx
 
 VI = "Tiếng Việt (vi)"
 TODAY = date(2026, 11, 24)
@@ -133,7 +133,7 @@ VALID: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def form() -> Form:
-    return read_xlsform(_xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx").form
+    return read_xlsform(xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx").form
 
 
 def _check(form: Form, **changes: Any) -> Checked:
@@ -337,7 +337,7 @@ def test_wrong_top_level_types_are_refused(form: Form) -> None:
 
 def test_or_other_accepts_other(form: Form) -> None:
     rows = [HEADER, _row("select_one yes_no or_other", "q", "Câu hỏi")]
-    other_form = read_xlsform(_xlsx(rows, CHOICES, SETTINGS), "f.xlsx").form
+    other_form = read_xlsform(xlsx(rows, CHOICES, SETTINGS), "f.xlsx").form
     assert validate(other_form, {"q": "other"}).ok
     assert not validate(other_form, {"q": "maybe"}).ok
 
@@ -361,7 +361,7 @@ def test_compiled_form_is_built_once_per_form(form: Form) -> None:
 
 def test_a_broken_expression_in_the_form_is_a_clear_error() -> None:
     rows = [HEADER, _row("integer", "q", "Câu hỏi")]
-    imported = read_xlsform(_xlsx(rows, CHOICES, SETTINGS), "f.xlsx").form
+    imported = read_xlsform(xlsx(rows, CHOICES, SETTINGS), "f.xlsx").form
     broken = replace(imported, questions=(replace(imported.questions[0], relevant="${q} >"),))
     with pytest.raises(BadInput) as caught:
         validate(broken, {"q": "1"})
@@ -400,7 +400,7 @@ def _big_form(questions: int) -> tuple[Form, dict[str, Any]]:
                 rows.append(_row("integer", name, f"Câu {name}", constraint=". >= 0 and . < 200"))
                 answers[name] = str(group + n)
         rows.append(_row("end group"))
-    form = read_xlsform(_xlsx(rows, CHOICES, SETTINGS), "big.xlsx").form
+    form = read_xlsform(xlsx(rows, CHOICES, SETTINGS), "big.xlsx").form
     return form, answers
 
 

@@ -19,7 +19,7 @@ from duluan.surveys.form import Form
 from duluan.surveys.submission_xml import MAX_BYTES, read_instance, write_instance
 from duluan.surveys.xlsform import read_xlsform, to_xform
 from tests.surveys.test_answers import CHOICES, SETTINGS, SURVEY, TODAY, VALID
-from tests.surveys.test_xlsform import _xlsx
+from tests.surveys.workbooks import xlsx
 
 UUID = "uuid:6b8f4c1e-2f0a-4c55-9d1e-0a7d3c9e5f21"
 XFORMS = "http://www.w3.org/2002/xforms"
@@ -28,7 +28,7 @@ JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 
 @pytest.fixture(scope="module")
 def form() -> Form:
-    return read_xlsform(_xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx").form
+    return read_xlsform(xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx").form
 
 
 def _refused(form: Form, data: bytes) -> BadInput:
@@ -259,7 +259,7 @@ NESTED = [
 
 
 def test_nested_repeats_with_a_group_inside() -> None:
-    nested = read_xlsform(_xlsx(NESTED), "nested.xlsx").form
+    nested = read_xlsform(xlsx(NESTED), "nested.xlsx").form
     expected = _without_templates(
         next(ET.fromstring(to_xform(nested)).iter(f"{{{XFORMS}}}instance"))[0]
     )

@@ -16,6 +16,7 @@ from duluan.i18n import translate
 from duluan.surveys import xlsform
 from duluan.surveys.form import NO_LANGUAGE, Question
 from duluan.surveys.xlsform import read_xlsform, to_xform, write_xlsform
+from tests.surveys.workbooks import xlsx
 
 VI, EN = "Tiếng Việt (vi)", "English (en)"
 NS = {
@@ -24,20 +25,6 @@ NS = {
     "jr": "http://openrosa.org/javarosa",
 }
 Rows = Sequence[Sequence[object]]
-
-
-def _xlsx(survey: Rows, choices: Rows = (), settings: Rows = (), **other: Rows) -> bytes:
-    """An .xlsx with one sheet per argument; the first row of each is its header."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in {"survey": survey, "choices": choices, "settings": settings, **other}.items():
-        if rows:
-            sheet = workbook.create_sheet(name)
-            for row in rows:
-                sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _bad(data: bytes, filename: str = "bang_hoi.xlsx") -> BadInput:
@@ -142,7 +129,7 @@ SETTINGS = [
 
 @pytest.fixture(scope="module")
 def household() -> xlsform.ImportedForm:
-    return read_xlsform(_xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx")
+    return read_xlsform(xlsx(SURVEY, CHOICES, SETTINGS), "ho_gia_dinh.xlsx")
 
 
 def test_reads_settings_languages_and_every_question_type(
@@ -274,7 +261,7 @@ def test_province_commune_cascade_from_the_built_in_lists(
 def test_a_list_in_the_choices_sheet_wins_over_the_built_in_one() -> None:
     survey = [("type", "name", "label"), ("select_one dvhc_tinh", "tinh", "Tỉnh")]
     choices = [("list_name", "name", "label"), ("dvhc_tinh", "15", "Lào Cai")]
-    form = read_xlsform(_xlsx(survey, choices), "mot_tinh.xlsx").form
+    form = read_xlsform(xlsx(survey, choices), "mot_tinh.xlsx").form
     assert [c.name for c in form.choices("dvhc_tinh")] == ["15"]
     assert form.form_id == "mot_tinh" and form.title == "mot_tinh"
     assert form.languages == (NO_LANGUAGE,)
@@ -297,7 +284,7 @@ def test_headers_are_matched_without_regard_to_case_and_aliases() -> None:
         ("Integer", "n", "Number", "", "", "TRUE", "n.png"),
         ("calculate", "double", "", "${n} > 0", "${n} * 2"),
     ]
-    form = read_xlsform(_xlsx(survey), "f.xlsx").form
+    form = read_xlsform(xlsx(survey), "f.xlsx").form
     first, second = form.questions
     assert first.type == "integer" and first.required and first.label == {EN: "Number"}
     assert first.extra == {"media::image": "n.png"}
@@ -331,7 +318,7 @@ def test_round_trip_keeps_row_numbers_and_text_that_looks_like_a_formula() -> No
         ("yn", "1", "Có", "a"),
         ("yn", "2", "Không", "b"),
     ]
-    form = read_xlsform(_xlsx(survey, choices), "rows.xlsx").form
+    form = read_xlsform(xlsx(survey, choices), "rows.xlsx").form
     assert [(q.name, q.row) for _, q in form.walk()] == [
         ("a", 2),
         ("b", 5),
@@ -374,7 +361,7 @@ def _says(error: BadInput, *fragments: str) -> None:
         assert fragment in message, message
 
 
-def test_a_file_that_is_not_xlsx() -> None:
+def test_a_file_that_is_notxlsx() -> None:
     error = _bad(b"type,name\ntext,q\n", "form.xlsx")
     assert error.key == "xlsform.errors.not_xlsx"
     _says(error, "form.xlsx", ".xlsx")
@@ -382,7 +369,7 @@ def test_a_file_that_is_not_xlsx() -> None:
 
 
 def test_a_corrupt_zip() -> None:
-    data = _xlsx([("type", "name"), ("text", "q")])
+    data = xlsx([("type", "name"), ("text", "q")])
     error = _bad(data[: len(data) // 2])
     assert error.key == "xlsform.errors.not_xlsx"
 
@@ -390,7 +377,7 @@ def test_a_corrupt_zip() -> None:
 def test_a_zip_whose_sheet_is_damaged() -> None:
     import zipfile
 
-    source = zipfile.ZipFile(io.BytesIO(_xlsx([("type", "name"), ("text", "q")])))
+    source = zipfile.ZipFile(io.BytesIO(xlsx([("type", "name"), ("text", "q")])))
     damaged = io.BytesIO()
     with zipfile.ZipFile(damaged, "w") as target:
         for name in source.namelist():
@@ -409,13 +396,13 @@ def test_a_file_above_the_size_limit() -> None:
 def test_a_sheet_above_the_row_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(xlsform, "MAX_SURVEY_ROWS", 5)
     survey = [("type", "name"), *[("text", f"q{i}") for i in range(6)]]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert error.key == "xlsform.errors.too_many_rows"
     _says(error, "survey", "5 dòng")
 
 
 def test_no_survey_sheet() -> None:
-    error = _bad(_xlsx((), settings=[("form_id",), ("x",)], khaosat=[("type",), ("text",)]))
+    error = _bad(xlsx((), settings=[("form_id",), ("x",)], khaosat=[("type",), ("text",)]))
     assert error.key == "xlsform.errors.no_survey_sheet"
     _says(error, "survey", "khaosat")
 
@@ -423,50 +410,50 @@ def test_no_survey_sheet() -> None:
 @pytest.mark.parametrize("missing", ["type", "name"])
 def test_missing_type_or_name_column(missing: str) -> None:
     header = [c for c in ("type", "name", "label") if c != missing]
-    error = _bad(_xlsx([header, ["text", "q"]]))
+    error = _bad(xlsx([header, ["text", "q"]]))
     assert error.key == "xlsform.errors.missing_column"
     _says(error, "survey", "dòng 1", missing)
 
 
 def test_duplicate_column() -> None:
-    error = _bad(_xlsx([("type", "name", "Label", "label"), ("text", "q", "a", "b")]))
+    error = _bad(xlsx([("type", "name", "Label", "label"), ("text", "q", "a", "b")]))
     assert error.key == "xlsform.errors.duplicate_column"
     _says(error, "dòng 1", "cột C", "cột D")
 
 
 def test_unknown_question_type_names_its_row() -> None:
-    error = _bad(_xlsx([("type", "name"), ("text", "a"), ("texte", "b")]))
+    error = _bad(xlsx([("type", "name"), ("text", "a"), ("texte", "b")]))
     assert (error.key, error.params["row"]) == ("xlsform.errors.unknown_type", 3)
     _says(error, "dòng 3", "texte", "type")
 
 
 def test_a_row_without_type_names_its_row() -> None:
-    error = _bad(_xlsx([("type", "name"), ("text", "a"), ("", "b")]))
+    error = _bad(xlsx([("type", "name"), ("text", "a"), ("", "b")]))
     assert (error.key, error.params["row"]) == ("xlsform.errors.missing_type", 3)
 
 
 def test_a_question_without_name_names_its_row() -> None:
-    error = _bad(_xlsx([("type", "name", "label"), ("integer", "", "Tuổi")]))
+    error = _bad(xlsx([("type", "name", "label"), ("integer", "", "Tuổi")]))
     assert (error.key, error.params["row"]) == ("xlsform.errors.missing_name", 2)
 
 
 def test_duplicate_question_name_names_both_rows() -> None:
     survey = [("type", "name"), ("text", "a"), ("begin group", "g"), ("text", "a"), ("end group",)]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert error.key == "xlsform.errors.duplicate_name"
     assert (error.params["row"], error.params["first_row"]) == (4, 2)
     _says(error, "dòng 4", "dòng 2", "“a”")
 
 
 def test_an_end_group_without_begin() -> None:
-    error = _bad(_xlsx([("type", "name"), ("text", "a"), ("end group",)]))
+    error = _bad(xlsx([("type", "name"), ("text", "a"), ("end group",)]))
     assert (error.key, error.params["row"]) == ("xlsform.errors.unmatched_end", 3)
     _says(error, "dòng 3")
 
 
 def test_an_end_group_that_closes_a_repeat() -> None:
     survey = [("type", "name"), ("begin repeat", "r"), ("text", "a"), ("end group",)]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert (error.key, error.params["row"], error.params["open_row"]) == (
         "xlsform.errors.end_mismatch",
         4,
@@ -477,7 +464,7 @@ def test_an_end_group_that_closes_a_repeat() -> None:
 
 def test_a_group_never_closed() -> None:
     survey = [("type", "name"), ("begin group", "g"), ("text", "a")]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert (error.key, error.params["row"]) == ("xlsform.errors.unclosed", 2)
     _says(error, "dòng 2", "end group")
 
@@ -485,7 +472,7 @@ def test_a_group_never_closed() -> None:
 def test_a_select_whose_list_is_missing() -> None:
     survey = [("type", "name"), ("text", "a"), ("select_one colours", "b")]
     choices = [("list_name", "name", "label"), ("sizes", "s", "Nhỏ")]
-    error = _bad(_xlsx(survey, choices))
+    error = _bad(xlsx(survey, choices))
     assert (error.key, error.params["row"]) == ("xlsform.errors.list_missing", 3)
     _says(error, "dòng 3", "colours", "choices")
 
@@ -498,14 +485,14 @@ def test_a_duplicate_choice_name_within_a_list() -> None:
         ("other", "1", "Một"),
         ("yn", "1", "Không"),
     ]
-    error = _bad(_xlsx(survey, choices))
+    error = _bad(xlsx(survey, choices))
     assert error.key == "xlsform.errors.duplicate_choice"
     assert (error.params["row"], error.params["first_row"]) == (4, 2)
     _says(error, "choices", "dòng 4", "dòng 2", "yn")
 
 
 def test_read_only_must_be_yes_or_no() -> None:
-    error = _bad(_xlsx([("type", "name", "label", "read_only"), ("text", "a", "A", "có")]))
+    error = _bad(xlsx([("type", "name", "label", "read_only"), ("text", "a", "A", "có")]))
     assert (error.key, error.params["row"]) == ("xlsform.errors.not_yes_no", 2)
     _says(error, "dòng 2", "read_only", "“có”")
 
@@ -517,7 +504,7 @@ def test_required_may_be_an_expression() -> None:
         ("text", "phone", "Số điện thoại", "${consent} = '1'"),
     ]
     choices = [("list_name", "name", "label"), ("yn", "1", "Có"), ("yn", "2", "Không")]
-    imported = read_xlsform(_xlsx(survey, choices), "f.xlsx")
+    imported = read_xlsform(xlsx(survey, choices), "f.xlsx")
     phone = imported.form.find("phone")
     assert phone is not None and not phone.required
     assert phone.required_if == "${consent} = '1'"
@@ -529,7 +516,7 @@ def test_required_may_be_an_expression() -> None:
 
 def test_a_pyxform_error_is_passed_on_with_its_row() -> None:
     survey = [("type", "name", "label"), ("text", "ok", "Tốt"), ("text", "1bad", "Sai tên")]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert (error.key, error.params["row"], error.params["sheet"]) == (
         "xlsform.errors.pyxform_row",
         3,
@@ -542,20 +529,20 @@ def test_a_pyxform_error_is_passed_on_with_its_row() -> None:
 def test_a_pyxform_error_without_a_row_keeps_its_text() -> None:
     survey = [("type", "name", "label"), ("select_multiple m", "a", "Chọn")]
     choices = [("list_name", "name", "label"), ("m", "hai tu", "Hai từ")]
-    error = _bad(_xlsx(survey, choices))
+    error = _bad(xlsx(survey, choices))
     assert error.key == "xlsform.errors.pyxform"
     _says(error, "hai tu")
 
 
 def test_an_unsupported_sheet_with_content_is_refused() -> None:
     survey = [("type", "name"), ("text", "a")]
-    error = _bad(_xlsx(survey, entities=[("list_name", "label"), ("people", "x")]))
+    error = _bad(xlsx(survey, entities=[("list_name", "label"), ("people", "x")]))
     assert error.key == "xlsform.errors.unsupported_sheet"
 
 
 def test_a_pyxform_error_naming_a_question_gets_its_row() -> None:
     survey = [("type", "name", "label"), ("text", "ok", "Tốt"), ("text", "unlabelled", "")]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert (error.key, error.params["row"]) == ("xlsform.errors.pyxform_row", 3)
     _says(error, "dòng 3", "unlabelled")
 
@@ -566,7 +553,7 @@ def test_a_reference_to_a_missing_question_names_its_row() -> None:
         ("text", "a", "A", ""),
         ("text", "b", "B", "${zz} = 1"),
     ]
-    error = _bad(_xlsx(survey))
+    error = _bad(xlsx(survey))
     assert (error.key, error.params["row"]) == ("xlsform.errors.pyxform_row", 3)
     _says(error, "dòng 3", "zz")
 
@@ -576,7 +563,7 @@ def test_text_is_read_as_nfc_and_built_in_lists_follow_a_form_without_languages(
 
     decomposed = unicodedata.normalize("NFD", "Tỉnh bạn đang sống")
     survey = [("type", "name", "label"), ("select_one dvhc_tinh", "tinh", decomposed)]
-    form = read_xlsform(_xlsx(survey), "nfd.xlsx").form
+    form = read_xlsform(xlsx(survey), "nfd.xlsx").form
     tinh = form.find("tinh")
     assert tinh is not None and tinh.label == {NO_LANGUAGE: "Tỉnh bạn đang sống"}
     assert form.choices("dvhc_tinh")[0].label == {NO_LANGUAGE: "Thành phố Hà Nội"}
@@ -585,6 +572,6 @@ def test_text_is_read_as_nfc_and_built_in_lists_follow_a_form_without_languages(
 def test_questions_below_many_empty_rows_are_kept_with_their_row_numbers() -> None:
     blank = [()] * 100  # pyxform alone would stop reading after 60
     survey = [("type", "name", "label"), ("text", "a", "A"), *blank, ("text", "b", "B")]
-    form = read_xlsform(_xlsx(survey), "f.xlsx").form
+    form = read_xlsform(xlsx(survey), "f.xlsx").form
     assert [(q.name, q.row) for q in form.questions] == [("a", 2), ("b", 103)]
     assert read_xlsform(write_xlsform(form), "f.xlsx").form == form

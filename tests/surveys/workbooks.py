@@ -80,11 +80,13 @@ CHOICES = [
 ]
 
 
-def xlsx(survey: Rows, choices: Rows = (), settings: Rows = ()) -> bytes:
-    """An .xlsx with the survey, choices and settings sheets (the first row of each, its header)."""
+def xlsx(survey: Rows, choices: Rows = (), settings: Rows = (), **other: Rows) -> bytes:
+    """An .xlsx with the survey, choices and settings sheets and any `other` (the first row of
+    each, its header); empty ones are left out."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    for name, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
+    sheets = {"survey": survey, "choices": choices, "settings": settings, **other}
+    for name, rows in sheets.items():
         if rows:
             sheet = workbook.create_sheet(name)
             for row in rows:

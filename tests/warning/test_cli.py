@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from duluan.cli import app
-from duluan.settings import get_settings
 from duluan.warning import synthetic
 from tests.warning.conftest import END, Loader
 
@@ -20,13 +17,7 @@ LAND = synthetic.SeriesSpec("land_projects", "15", per_hour=8.0)
 BURST = synthetic.InjectedEvent("land_projects", "15", END - timedelta(hours=3), 6, size=5.0)
 
 
-@pytest.fixture(autouse=True)
-def _database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("cli_database")
 
 
 def test_detect_prints_the_alerts_created_as_json(load: Loader) -> None:

@@ -6,9 +6,7 @@ Every series here is SYNTHETIC (`forecast_fit.synthetic_series`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +24,6 @@ from duluan.jobs.models import Job
 from duluan.jobs.runner import Outcome as JobOutcome
 from duluan.jobs.runner import create_job, run_job
 from duluan.jobs.schedule import daily_forecasts
-from duluan.settings import get_settings
 from duluan.warning import forecast, forecast_fit
 from duluan.warning.forecast import Forecast, forecast_panel
 from duluan.warning.forecast_fit import DailySeries, forecast_all, synthetic_series
@@ -212,17 +209,6 @@ def test_the_forecast_job_runs_from_the_registry_and_the_scheduler_asks_once_a_d
     assert list(fresh()) == []  # the stored forecasts are already today's
     clock[0] = NOW + timedelta(days=1)
     assert [d.kind for d in tick()] == ["warning.forecast"]
-
-
-@pytest.fixture
-def cli_database(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("DULUAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_the_cli_prints_what_was_fitted_and_whether_it_beats_the_baseline(
