@@ -33,17 +33,15 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import tempfile
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
 
+from benchmarks import databases
 from duluan.analysis.overview import Filters, overview
 from duluan.analysis.rollups import (
     ALL,
@@ -323,27 +321,8 @@ def measure(url: str, label: str) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        measure(f"sqlite:///{Path(folder) / 'dashboard.sqlite3'}", "SQLite")
-    postgres = os.environ.get("DULUAN_BENCH_POSTGRES_URL")
-    if not postgres:
-        print("PostgreSQL: skipped (set DULUAN_BENCH_POSTGRES_URL, see this module's docstring)")
-        return
-    admin = create_db_engine(
-        make_url(postgres).set(database="postgres").render_as_string(hide_password=False)
-    )
-    name = f"duluan_bench_{datetime.now(UTC):%H%M%S}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        measure(
-            make_url(postgres).set(database=name).render_as_string(hide_password=False),
-            "PostgreSQL",
-        )
-    finally:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    for label, url in databases.each("dashboard"):
+        measure(url, label)
 
 
 if __name__ == "__main__":

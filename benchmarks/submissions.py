@@ -28,14 +28,13 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import openpyxl
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
+from benchmarks import databases
 from duluan.auth import units, users
 from duluan.db import migrate
 from duluan.db.engine import create_db_engine, session_factory, transaction
@@ -255,27 +254,8 @@ def _check(url: str, order: list[int], statuses: list[tuple[int, int]]) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        measure(f"sqlite:///{Path(folder) / 'submissions.sqlite3'}", "SQLite")
-    postgres = os.environ.get("DULUAN_BENCH_POSTGRES_URL")
-    if not postgres:
-        print("PostgreSQL: skipped (set DULUAN_BENCH_POSTGRES_URL, see this module's docstring)")
-    else:
-        admin = create_db_engine(
-            make_url(postgres).set(database="postgres").render_as_string(hide_password=False)
-        )
-        name = f"duluan_bench_or_{datetime.now(UTC):%H%M%S}"
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(
-                make_url(postgres).set(database=name).render_as_string(hide_password=False),
-                "PostgreSQL",
-            )
-        finally:
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for label, url in databases.each("submissions"):
+        measure(url, label)
     print(f"repeat with: {COMMAND}  (DULUAN_BENCH_SUBMISSIONS sets the number of instances)")
 
 
