@@ -73,7 +73,7 @@ def test_analyst_signs_in_and_opens_a_pillar(page: Page, db: Session) -> None:
     )
     empty = page.locator("section.empty-state")
     expect(empty.get_by_role("heading")).to_have_text("Chưa có cuộc điều tra nào")
-    expect(empty).to_contain_text("kết quả kèm biên sai số sẽ hiển thị ở đây")
+    expect(empty).to_contain_text("Các cuộc điều tra của đơn vị sẽ hiển thị ở đây")
 
 
 def test_wrong_password_shows_the_error_and_stays_on_the_login_page(
