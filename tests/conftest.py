@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
@@ -43,6 +45,23 @@ def _admin_engine(url: str) -> Engine:
     return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
+def _drop(admin: Engine, name: str, attempts: int = 40) -> None:
+    """Drop a test database. FORCE ends the test's own connections, but a non-superuser cannot
+    end an autovacuum worker that happens to be in it: wait for it (a moment) and try again."""
+    try:
+        for attempt in range(attempts):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.25)
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated and loaded with the 2025 map once per run; tests get copies of it."""
@@ -57,9 +76,7 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     _prepare(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
     yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop(admin, name)
 
 
 @pytest.fixture
@@ -75,9 +92,7 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop(admin, name)
 
 
 @pytest.fixture
