@@ -29,6 +29,7 @@ from duluan.ingest.dates import VIETNAM_TIME
 from duluan.surveys.form import Form, Question
 from duluan.surveys.models import Response, Survey, SurveyVersion
 from duluan.surveys.service import form_of, versions
+from duluan.surveys.xlsform import COMMUNE_LIST
 
 FACTS = ("instance_id", "received_at", "channel", "version", "status")
 FACT_LABELS = {
@@ -145,7 +146,7 @@ def _is_repeat(form: Form, name: str) -> bool:
 
 def _variable(form: Form, question: Question) -> Variable:
     choices: tuple[tuple[str, str], ...] = ()
-    if question.is_select and question.choice_list not in ("dvhc_xa",):
+    if question.is_select and question.choice_list != COMMUNE_LIST:
         choices = tuple((c.name, form.text(c.label)) for c in form.choices(question.choice_list))
     return Variable(question.name, form.text(question.label), question.type, choices)
 

@@ -64,11 +64,11 @@ def fieldwork(session: Session, survey: Survey) -> Fieldwork:
     by_day: Counter[date] = Counter()
     durations = []
     counted: list[dict[str, Any]] = []
-    for _status, _channel, _unit, _collector, received, seconds, _flags, answers in rows:
+    for status, _channel, _unit, _collector, received, seconds, _flags, answers in rows:
         by_day[received.astimezone(VIETNAM_TIME).date()] += 1
         if seconds is not None:
             durations.append(seconds)
-        if _status != "rejected":
+        if status != "rejected":
             counted.append(answers or {})
     return Fieldwork(
         total=len(rows),

@@ -44,13 +44,12 @@ from duluan.errors import (
     TooManyAttempts,
 )
 from duluan.i18n import translate
-from duluan.surveys import openrosa
+from duluan.surveys import openrosa, service
 from duluan.surveys.openrosa import Attachment
 from duluan.web.deps import client_ip
 
 router = APIRouter(prefix="/openrosa", include_in_schema=False)
 
-COLLECT = "surveys.collect"
 OPENROSA_VERSION = "1.0"
 XML = "text/xml; charset=utf-8"
 REALM = 'Basic realm="duluan", charset="UTF-8"'
@@ -151,12 +150,12 @@ def collector(request: Request) -> Actor | Response:
     """Dependency of every OpenRosa route: the signed-in collector, who may collect somewhere,
     or the refusal (401 with the Basic challenge, 403, 429) for the handler to send as it is."""
     found = _signed_in(request)
-    if isinstance(found, Actor) and not found.may(COLLECT):
+    if isinstance(found, Actor) and not found.may(service.COLLECT):
         return _refusal(request, PermissionDenied("openrosa.no_collect_role"))
     return found
 
 
-collector.duluan_action = COLLECT  # type: ignore[attr-defined]
+collector.duluan_action = service.COLLECT  # type: ignore[attr-defined]
 Collector = Annotated[Actor | Response, Depends(collector)]
 
 

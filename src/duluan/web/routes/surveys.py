@@ -36,7 +36,6 @@ router = APIRouter(prefix="/surveys", include_in_schema=False)
 Viewer = Annotated[Actor, Depends(need("surveys.view"))]
 Manager = Annotated[Actor, Depends(need("surveys.manage"))]
 Text = Annotated[str, Form(max_length=service.MAX_TEXT)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("")
@@ -216,9 +215,8 @@ def survey_version_file(db: SessionDep, actor: Viewer, survey_id: int, number: i
     if not found:
         raise BadInput("surveys.errors.no_version")
     data = found[0].xlsform or write_xlsform(service.form_of(found[0]))
-    name = f"{survey.form_id}-v{found[0].form_version}.xlsx"
-    return Response(
-        data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    return _download(
+        data, export.FORMATS["xlsx"][1], f"{survey.form_id}-v{found[0].form_version}.xlsx"
     )
 
 
@@ -240,7 +238,11 @@ def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> 
         detail={"format": kind, "responses": len(data.rows)},
     )
     db.commit()
-    name = f"{survey.form_id}.{kind}"
+    return _download(body, media, f"{survey.form_id}.{kind}")
+
+
+def _download(body: bytes, media: str, name: str) -> Response:
+    """A file the browser saves under `name` (form ids are ASCII names, safe in the header)."""
     return Response(
         body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
