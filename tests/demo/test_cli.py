@@ -22,7 +22,7 @@ def test_demo_load_only_loads_prints_the_logins_and_exits() -> None:
     summary = json.loads(result.stdout)
     assert summary["counts"]["documents_new"] > 150
     assert summary["counts"]["alerts_new"] >= 1
-    assert summary["accounts"] == ["demo-admin", "demo-analyst", "demo-leader"]
+    assert summary["accounts"] == ["demo-admin", "demo-analyst", "demo-leader", "demo-ctv"]
     assert summary["accounts_created"] == summary["accounts"]
     assert summary["url"].startswith("http://")
 

@@ -61,6 +61,22 @@ AUDITED_ACTIONS = (
     "survey.response_approved",
     "survey.response_rejected",
     "survey.response_corrected",
+    "network.category_added",
+    "network.category_changed",
+    "network.collaborator_added",
+    "network.collaborator_changed",
+    "network.collaborator_status",
+    "network.contact_read",
+    "network.training_added",
+    "network.target_set",
+    "network.report_submitted",
+    "network.report_read",
+    "network.report_case_linked",
+    "network.schedule_set",
+    "network.stream_picked",
+    "network.dialogue_recorded",
+    "network.petition_added",
+    "network.petition_answered",
 )
 
 

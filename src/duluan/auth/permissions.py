@@ -73,6 +73,17 @@ ACTIONS: dict[str, Action] = {
     "network.report": Action(
         frozenset({"admin", "analyst", "collaborator"}), "Submit field reports."
     ),
+    "network.manage": Action(
+        frozenset({"admin", "analyst"}),
+        "Keep the collaborator roster, trainings, coverage targets and reporting schedules.",
+    ),
+    "network.contacts": Action(
+        frozenset({"admin"}),
+        "Read collaborators' names and contacts (kept apart from the roster; audited).",
+    ),
+    "network.lists": Action(
+        frozenset({"admin"}), "Edit the sector and stratum lists (admin of the root unit)."
+    ),
     "reports.view": Action(_STAFF, "Read periodic and urgent reports."),
     "plans.view": Action(_STAFF, "Read plans, tasks and scorecards."),
     "units.view": Action(_STAFF, "Read units of the organisation tree within scope."),

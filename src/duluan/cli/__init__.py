@@ -12,6 +12,7 @@ from duluan.cli.demo import demo_command
 from duluan.cli.emerging import emerging_command
 from duluan.cli.forecast import forecast_app
 from duluan.cli.jobs import jobs_app, worker
+from duluan.cli.network import network_app
 from duluan.cli.listening import (
     collect_command,
     import_app,
@@ -42,6 +43,7 @@ app.add_typer(forecast_app, name="forecast")
 app.command("demo")(demo_command)
 app.command("emerging")(emerging_command)
 app.add_typer(survey_app, name="survey")
+app.add_typer(network_app, name="network")
 
 
 @app.command()

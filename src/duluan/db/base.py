@@ -16,3 +16,8 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text keeping `column` to `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

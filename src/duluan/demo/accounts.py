@@ -37,6 +37,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("demo-admin", "admin", "15", "Quản trị (mô phỏng) – Lào Cai"),
     DemoAccount("demo-analyst", "analyst", "15", "Chuyên viên phân tích (mô phỏng) – Lào Cai"),
     DemoAccount("demo-leader", "leader", "15", "Lãnh đạo (mô phỏng) – Lào Cai"),
+    DemoAccount("demo-ctv", "collaborator", "03006", "Cộng tác viên (mô phỏng) – phường Sa Pa"),
 )
 
 

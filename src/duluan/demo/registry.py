@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from duluan.demo import cases, detection, emerging, listening, surveys
+from duluan.demo import cases, detection, emerging, listening, network, surveys
 from duluan.demo.plan import DemoPlan
 
 
@@ -27,4 +27,5 @@ LOADERS: tuple[DemoLoader, ...] = (
     DemoLoader("cases", "Hồ sơ điểm nóng đã xử lý", cases.load),
     DemoLoader("emerging", "Gom nhóm vấn đề mới nổi", emerging.load),
     DemoLoader("surveys", "Cuộc điều tra mô phỏng và phiếu trả lời", surveys.load),
+    DemoLoader("network", "Mạng lưới cộng tác viên, báo cáo và kiến nghị", network.load),
 )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from duluan.analysis import emerging_store, retag
 from duluan.ingest import collect, files
 from duluan.ingest.service import Progress
+from duluan.network import deadlines
 from duluan.warning import detect, forecast
 
 JobFunction = Callable[[sessionmaker[Session], dict[str, Any], Progress], dict[str, Any]]
@@ -40,6 +41,7 @@ JOBS: dict[str, JobFunction] = {
     "warning.forecast": forecast.forecast_job,
     "analysis.emerging": emerging_store.emerging_job,
     "analysis.retag": retag.retag_job,
+    "network.remind": deadlines.remind_job,
 }
 # ---------------------------------------------------------------------------------------------
 

@@ -24,7 +24,9 @@ import duluan.warning.models  # noqa: F401 - registers alerts, which notificatio
 from duluan.db.base import Base
 from duluan.db.types import UTCDateTime, utcnow
 
-KINDS = ("alert", "case")  # an alert delivered; a hotspot case assigned to the user's unit
+# an alert delivered; a hotspot case assigned to the user's unit; an urgent field report; a
+# reporting deadline coming
+KINDS = ("alert", "case", "report", "reminder")
 EMAIL_STATES = ("none", "pending", "sent", "failed")
 OUTCOMES = ("delivered", "rate_limited", "cooled_down", "filtered")
 HELD_BACK = ("rate_limited", "cooled_down")
@@ -37,7 +39,9 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
 
 class Notification(Base):
     """One message to one user about one thing that happened in a unit within their scope: an
-    alert (`alert_id`) or a hotspot case assigned to their unit (`case_id`).
+    alert (`alert_id`), a hotspot case assigned to their unit (`case_id`), an urgent field
+    report filed in their unit or below, or a reporting deadline their unit has not met yet
+    (`link` points at the report, or at the form for the period).
 
     `text` is written once, in the deployment's language, when the notification is made; `link`
     is a path of the site. `in_app` says whether the bell shows it (a rule may ask for e-mail

@@ -14,6 +14,7 @@ import duluan.analysis.topics
 import duluan.auth.models
 import duluan.ingest.models
 import duluan.jobs.models
+import duluan.network.models
 import duluan.surveys.models
 import duluan.warning.forecast
 import duluan.warning.models
