@@ -7,19 +7,23 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
 from duluan.auth.models import AuditEvent
 from duluan.auth.permissions import Actor
+from duluan.db.engine import session_factory
 from duluan.errors import BadInput, Conflict, NotFound, PermissionDenied
 from duluan.network import field_reports, roster
 from duluan.network.field_reports import Attachment, Draft, Stream
 from duluan.network.models import FieldReport, OpinionStream
 from duluan.network.roster import Contact, Place
-from duluan.warning.notifications import Notification
+from duluan.settings import Settings, get_settings
+from duluan.warning import mail
+from duluan.warning.notifications import DeliveryRule, Notification
 from tests.conftest import make_user
+from tests.local_smtp import SmtpServer
 
 SA_PA = "03006"
 PASSWORD = "mat-khau-ctv-2026"
@@ -212,3 +216,53 @@ def test_html_in_a_report_is_kept_as_text(db: Session) -> None:
     report, _ = field_reports.submit(db, collaborator, units.find_by_code(db, SA_PA), draft)
     stream = field_reports.streams_of(db, [report.id])[report.id][0]
     assert stream.content.startswith("<script>")  # stored as typed; pages escape it
+
+
+def test_an_urgent_report_is_emailed_where_the_units_rule_asks_for_email(
+    db: Session, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collaborator = _collaborator(db)
+    analyst = make_user(db, "lc.analyst", "analyst", "15")
+    analyst.email = "chuyenvien@laocai.gov.vn"
+    make_user(db, "lc.leader", "leader", "15")  # no address: in the app only
+    db.add(
+        DeliveryRule(
+            unit_id=units.find_by_code(db, "15").id,
+            detectors=[],
+            topics=[],
+            provinces=[],
+            max_significance=1.0,
+            in_app=True,
+            email=True,
+            max_per_hour=6,
+            cooldown_hours=24,
+        )
+    )
+    db.commit()
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        monkeypatch.setenv("DULUAN_SMTP_HOST", "127.0.0.1")
+        get_settings.cache_clear()
+        report, _ = field_reports.submit(db, collaborator, units.find_by_code(db, SA_PA), URGENT)
+        db.commit()
+        mailing = settings.model_copy(
+            update={
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "smtp_from": "canhbao@laocai.gov.vn",
+                "public_url": "https://duluan.laocai.gov.vn/",
+                "smtp_timeout_seconds": 5.0,
+            }
+        )
+        result = mail.send_pending(session_factory(engine), mailing)
+    finally:
+        smtp.stop()
+        get_settings.cache_clear()
+
+    assert result == {"sent": 1, "failed": 0}
+    [received] = smtp.received
+    assert received.recipients == ["chuyenvien@laocai.gov.vn"]
+    body = received.message.get_content()
+    assert received.message["Subject"].startswith("[duluan] Báo cáo nhanh từ Phường Sa Pa")
+    assert f"https://duluan.laocai.gov.vn/network/reports/{report.id}\n" in body

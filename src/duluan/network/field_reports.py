@@ -8,7 +8,7 @@ device that drafted it, so a report drafted offline and sent twice is stored onc
 Who sees what: a collaborator files for their own managing unit and sees only their own reports;
 staff with `network.view` see the reports of their unit and its descendants; reading a report's
 full text is audited. An urgent report notifies, in the app at once, the staff of its unit and of
-every unit above it.
+every unit above it, and by e-mail where their unit's delivery rule asks for e-mail (as alerts).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, String, cast, exists, select
 from sqlalchemy.orm import Session
 
 from duluan.analysis import topics as topic_table
@@ -41,6 +41,7 @@ from duluan.network.models import (
     ReportAttachment,
 )
 from duluan.network.territory import resolve_place
+from duluan.settings import get_settings
 from duluan.warning import delivery
 from duluan.warning.notifications import Notification
 
@@ -153,10 +154,14 @@ def listing(
     unit: OrgUnit | None = None,
     kind: str | None = None,
     period: str | None = None,
+    locality: str | None = None,
+    topic: str | None = None,
+    tone: str | None = None,
     limit: int = 200,
 ) -> list[FieldReport]:
-    """Reports within the actor's sight, newest first, narrowed to a unit's subtree, a kind or
-    a period."""
+    """Reports within the actor's sight, newest first, narrowed to a unit's subtree, a kind,
+    a period, a locality (a province or commune code), a topic (of the report or of one of its
+    streams) or a tone (of one of its streams)."""
     query = visible(actor)
     if unit is not None:
         query = query.where(OrgUnit.path.startswith(unit.path))
@@ -164,8 +169,24 @@ def listing(
         query = query.where(FieldReport.kind == kind)
     if period is not None:
         query = query.where(FieldReport.period == period)
+    if locality:
+        query = query.where(
+            (FieldReport.commune_code == locality) | (FieldReport.province_code == locality)
+        )
+    if topic:
+        # Topic codes are [a-z_]; the JSON list as text holds each one quoted, on SQLite and
+        # PostgreSQL alike.
+        in_streams = _streams_where(OpinionStream.topic == topic)
+        query = query.where(cast(FieldReport.topics, String).contains(f'"{topic}"') | in_streams)
+    if tone:
+        query = query.where(_streams_where(OpinionStream.tone == tone))
     query = query.order_by(FieldReport.submitted_at.desc(), FieldReport.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def _streams_where(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Reports with at least one opinion stream meeting `condition`."""
+    return exists().where(OpinionStream.report_id == FieldReport.id, condition)
 
 
 def read(session: Session, actor: Actor, report_id: int) -> FieldReport:
@@ -322,14 +343,17 @@ def _instance_id(value: str) -> str:
 
 
 def _notify_urgent(session: Session, actor: Actor, report: FieldReport) -> None:
-    """Tell the staff of the report's unit and of the units above it, at once."""
+    """Tell the staff of the report's unit and of the units above it, at once, in the app, and by
+    e-mail where the delivery rule of the unit their grant is on asks for it (as for alerts)."""
     unit = session.get(OrgUnit, report.unit_id)
     if unit is None:
         return
     unit_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    mail_on = bool(get_settings().smtp_host)
     text = stored_text("notifications.urgent_report_text", title=report.title, unit=unit.name)
     told: set[int] = {actor.user_id}
-    for recipients in delivery.staff(session, unit_ids).values():
+    for grant_unit, recipients in delivery.staff(session, unit_ids).items():
+        by_email = mail_on and delivery.rule_for(session, grant_unit).email
         for recipient in recipients:
             if recipient.user_id in told:
                 continue
@@ -341,5 +365,6 @@ def _notify_urgent(session: Session, actor: Actor, report: FieldReport) -> None:
                     kind="report",
                     text=text[:500],
                     link=f"/network/reports/{report.id}",
+                    email_state="pending" if by_email and recipient.has_email else "none",
                 )
             )

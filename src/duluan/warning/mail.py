@@ -1,5 +1,6 @@
-"""Alert e-mails: a plain-text message in the recipient's language, and the job step that sends
-the queued ones over SMTP (never a web request: a slow server must not hold a page).
+"""Notification e-mails (alerts, urgent field reports): a plain-text message in the recipient's
+language, and the job step that sends the queued ones over SMTP (never a web request: a slow
+server must not hold a page).
 
 The in-app notification is stored before any e-mail is tried, in its own transaction; sending
 only moves `email_state` from pending to sent or failed (with the server's answer), so a failing
@@ -66,14 +67,36 @@ def compose(
     return message
 
 
+def compose_note(
+    note: Notification, *, unit: str, user: User, address: str, settings: Settings
+) -> EmailMessage:
+    """The e-mail of a notification that is not an alert (an urgent field report): its stored
+    text and a link to its page."""
+    locale = user.locale if user.locale in LOCALES else settings.default_locale
+    base = settings.public_url.rstrip("/")
+    facts = {
+        "name": user.display_name or user.username,
+        "unit": unit,
+        "text": note.text,
+        "link": f"{base}{note.link}",
+        "account": f"{base}/account",
+    }
+    message = EmailMessage()
+    message["Subject"] = translate("notifications.note_subject", locale, **facts)
+    message["From"] = formataddr(("duluan", settings.smtp_from))
+    message["To"] = address
+    message.set_content(translate("notifications.note_body", locale, **facts))
+    return message
+
+
 def pending(session: Session, settings: Settings, limit: int = BATCH) -> list[Outgoing]:
     """The queued e-mails, oldest first, composed; a user who removed their address since is
     marked failed rather than left pending."""
     rows = session.execute(
         select(Notification, User, Alert, OrgUnit.name)
         .join(User, User.id == Notification.user_id)
-        .join(Alert, Alert.id == Notification.alert_id)
-        .join(OrgUnit, OrgUnit.id == Alert.unit_id)
+        .outerjoin(Alert, Alert.id == Notification.alert_id)
+        .join(OrgUnit, OrgUnit.id == Notification.unit_id)
         .where(Notification.email_state == "pending")
         .order_by(Notification.id)
         .limit(limit)
@@ -84,7 +107,12 @@ def pending(session: Session, settings: Settings, limit: int = BATCH) -> list[Ou
             note.email_state = "failed"
             note.email_error = stored_text("notifications.no_address")
             continue
-        message = compose(alert, unit=unit, user=user, address=user.email, settings=settings)
+        if alert is not None:
+            message = compose(alert, unit=unit, user=user, address=user.email, settings=settings)
+        else:
+            message = compose_note(
+                note, unit=unit, user=user, address=user.email, settings=settings
+            )
         found.append(Outgoing(note.id, message))
     return found
 
