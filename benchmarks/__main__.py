@@ -16,6 +16,7 @@ BENCHMARKS: tuple[str, ...] = (
     "emerging",
     "xlsform",
     "submissions",
+    "raking",
 )
 
 

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from duluan.auth import audit, units
-from duluan.cli.common import database_session, fail, group, operator
+from duluan.cli.common import database_session, fail, fail_with, group, operator
+from duluan.errors import BadInput
 from duluan.surveys import export, service
+from duluan.surveys.estimation import analyse, parse_spec, read_table, text_table
 from duluan.surveys.xlsform import read_xlsform
 
 survey_app = group("Surveys: questionnaires (XLSForm) and their responses.")
@@ -93,3 +95,23 @@ def export_answers(
     except OSError as exc:
         raise fail(f"cannot write {output}: {exc.strerror}") from None
     typer.echo(f"{len(data.rows)} responses written to {output}")
+
+
+@survey_app.command("estimate")
+def estimate(
+    data: Annotated[Path, typer.Argument(help="The responses as CSV, one row per respondent.")],
+    spec_path: Annotated[Path, typer.Option("--spec", help="The analysis spec (JSON).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Design-based estimates with standard errors, as the spec describes (docs/estimation.md);
+    no database is used."""
+    try:
+        frame = read_table(data)
+        spec_text = spec_path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot read {exc}") from None
+    try:
+        result = analyse(frame, parse_spec(spec_text))
+    except BadInput as exc:
+        raise fail_with(exc) from None
+    typer.echo(json.dumps(result, ensure_ascii=False) if as_json else text_table(result))
