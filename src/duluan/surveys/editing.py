@@ -216,6 +216,11 @@ def check(form: Form) -> list[Problem]:
     return problems
 
 
+def valid_name(name: str) -> bool:
+    """Whether `name` is an XML name XLSForm accepts (questions, lists, a new form's id)."""
+    return bool(_NAME.match(name))
+
+
 # --- helpers -----------------------------------------------------------------------------------
 
 

@@ -352,7 +352,7 @@ def _with_built_in_lists(form: Form, sheet: str) -> Form:
         if not question.is_select or question.choice_list in lists:
             continue
         if question.choice_list in (PROVINCE_LIST, COMMUNE_LIST):
-            lists[question.choice_list] = _built_in_list(question.choice_list, form)
+            lists[question.choice_list] = built_in_list(question.choice_list, form)
             continue
         raise BadInput(
             "xlsform.errors.list_missing",
@@ -363,7 +363,9 @@ def _with_built_in_lists(form: Form, sheet: str) -> Form:
     return replace(form, choice_lists=lists) if lists != form.choice_lists else form
 
 
-def _built_in_list(list_name: str, form: Form) -> tuple[Choice, ...]:
+def built_in_list(list_name: str, form: Form) -> tuple[Choice, ...]:
+    """The platform's province or commune list (`dvhc_tinh`, `dvhc_xa`) as an import fills it,
+    labelled in every language of the form; the editor compares drafts with it."""
     languages = form.languages or (form.default_language,)
 
     def label(name: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ import hmac
 import secrets
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
 from duluan.errors import CsrfFailed
 
@@ -13,6 +14,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 OPENROSA_HEADER = "x-openrosa-version"
+MAX_FORM_FIELDS = 50_000  # a questionnaire editor post can hold many choices
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, parsed once per request (Starlette keeps it), within the app's own body
+    limit rather than Starlette's defaults (1,000 fields, 1 MB a field): whoever reads it first —
+    this guard, for a plain form post — sets the limits every later reader gets."""
+    limit = request.app.state.settings.max_request_bytes
+    return await request.form(max_fields=MAX_FORM_FIELDS, max_part_size=limit)
 
 
 def token_for(request: Request) -> str:
@@ -44,7 +54,7 @@ async def csrf_guard(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        value = (await request.form()).get(FIELD)
+        value = (await read_form(request)).get(FIELD)
         sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
         raise CsrfFailed("errors.csrf_failed")
