@@ -59,7 +59,7 @@ def test_collaborator_is_refused_pages_outside_their_role(client: TestClient, db
     login(client, "ctv.01")
     home = client.get("/").text
     assert "Theo dõi dư luận trên mạng" not in home
-    assert "Chưa có việc cần làm" in home  # an honest empty state, not a blank page
+    assert "Gửi báo cáo dư luận" in home  # what a collaborator does here, not a blank page
     for path in ("/listening", "/admin/users", "/admin/audit", "/units"):
         response = client.get(path)
         assert response.status_code == 403, path

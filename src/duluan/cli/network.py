@@ -9,7 +9,7 @@ import typer
 
 from duluan.auth import units
 from duluan.cli.common import database_session, group, operator
-from duluan.network import coverage
+from duluan.network import coverage, deadlines
 
 network_app = group("Collaborator network: roster, coverage, field reports.")
 
@@ -38,3 +38,27 @@ def coverage_command(
                 f"  {target['locality_name'] or target['locality']} [{what}]: "
                 f"{target['count']}/{target['minimum']}"
             )
+
+
+@network_app.command("board")
+def board_command(
+    unit: Annotated[str, typer.Option(help="Code of the unit whose child units owe reports.")],
+    period: Annotated[str, typer.Option(help="Period: 2026-10, 2026-Q4, 2026-H2 or 2026.")],
+    cadence: Annotated[str, typer.Option(help="monthly, quarterly, half_year or annual.")] = (
+        "monthly"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Per child unit: on time, late, missing or not yet due for the period (the submission
+    board of the web page)."""
+    with database_session() as session:
+        found = deadlines.board_for(
+            session, operator(session), units.find_by_code(session, unit), cadence, period
+        )
+        result = found.to_json()
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(f"{result['period']} (due {result['due']}): {result['counts']}")
+    for row in result["units"]:
+        typer.echo(f"  {row['name']} [{row['code']}]: {row['state']} {row['submitted_on'] or ''}")

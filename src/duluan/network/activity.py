@@ -53,10 +53,11 @@ def activity(
     cadence: str = "monthly",
     window: int = DEFAULT_PERIODS,
     quiet_after: int = DEFAULT_QUIET,
+    status: str | None = "active",
 ) -> list[Activity]:
-    """Activity of the active collaborators managed by `unit` and below, over the last
-    `window` ended periods of `cadence`."""
-    collaborators = roster.roster(session, actor, unit, status="active")
+    """Activity of the collaborators managed by `unit` and below (the active ones, or those of
+    another `status`, or all with None), over the last `window` ended periods of `cadence`."""
+    collaborators = roster.roster(session, actor, unit, status=status)
     ended = [
         periods.previous(cadence, periods.period_of(cadence, today), k)
         for k in range(1, window + 1)

@@ -148,6 +148,23 @@ def board(
     return Board(schedule.cadence, period, due, rows)
 
 
+def board_for(
+    session: Session,
+    actor: Actor,
+    unit: OrgUnit,
+    cadence: str,
+    period: str,
+    today: date | None = None,
+) -> Board:
+    """`board` by the unit's schedule of `cadence` (BadInput when it has none in force), as of
+    `today` (Vietnamese time when not given)."""
+    actor.require("network.view", unit.path)
+    found = next((s for s in schedules(session, unit) if s.cadence == cadence and s.active), None)
+    if found is None:
+        raise BadInput("field_reports.errors.no_schedule", unit=unit.name, cadence=cadence)
+    return board(session, actor, unit, found, period, today or day_of(utcnow()))
+
+
 def _first_reports(
     session: Session, unit_ids: list[int], cadence: str, period: str
 ) -> dict[int, tuple[datetime, int]]:

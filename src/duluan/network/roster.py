@@ -326,6 +326,32 @@ def trainings_attended(session: Session, collaborator_ids: list[int]) -> dict[in
     return counts
 
 
+def trainings(session: Session, actor: Actor, unit: OrgUnit) -> list[tuple[Training, list[int]]]:
+    """The trainings held by `unit` and its descendants within the actor's scope, newest first,
+    each with the ids of the collaborators who attended."""
+    actor.require("network.view", unit.path)
+    held = list(
+        session.scalars(
+            select(Training)
+            .join(OrgUnit, OrgUnit.id == Training.unit_id)
+            .where(
+                OrgUnit.path.startswith(unit.path),
+                scope_filter(actor, "network.view", OrgUnit.path),
+            )
+            .order_by(Training.held_on.desc(), Training.id.desc())
+        )
+    )
+    attended: dict[int, list[int]] = {t.id: [] for t in held}
+    rows = session.execute(
+        select(TrainingAttendance.training_id, TrainingAttendance.collaborator_id)
+        .where(TrainingAttendance.training_id.in_(attended))
+        .order_by(TrainingAttendance.collaborator_id)
+    )
+    for training_id, collaborator_id in rows:
+        attended[training_id].append(collaborator_id)
+    return [(t, attended[t.id]) for t in held]
+
+
 # --- Helpers ------------------------------------------------------------------------------------
 
 
