@@ -96,7 +96,7 @@ def test_the_page_draws_every_question_type_and_embeds_parsed_expressions(
     page = client.get(f"/f/{survey.access_token}")
 
     html = page.text
-    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and page.headers["cache-control"] == "private, no-cache"
     assert 'data-widget="note"' in html and "Xin chào ông/bà" in html
     assert '<label class="sq-label" for="q-ho_ten">Tên gọi' in html and "Không bắt buộc" in html
     assert 'id="q-so_nguoi" name="so_nguoi" inputmode="numeric"' in html
@@ -218,6 +218,7 @@ def test_closed_and_draft_surveys_and_unknown_links_are_refused(
     unknown = client.get("/f/khong-co-duong-dan-nay")
 
     assert closed_page.status_code == 410 and "Cuộc điều tra đã kết thúc" in closed_page.text
+    assert closed_page.headers["cache-control"] == "no-store"  # or "closed" outlives a reopening
     assert sent.status_code == 410 and sent.json()["closed"] is True
     assert "đã kết thúc" in sent.json()["message"]
     assert draft_page.status_code == 410 and "Cuộc điều tra chưa mở" in draft_page.text
@@ -367,3 +368,113 @@ def _contact_survey(db: Session) -> Survey:
     survey.status, survey.collects_contact = "open", True
     db.commit()
     return survey
+
+
+def _survey_of(db: Session, rows: list[list[str]], choices: Any = EVERY_TYPE_CHOICES) -> Survey:
+    settings = [["form_id", "form_title", "default_language"], ["phieu_thu", "Phiếu thử", VI]]
+    imported = read_xlsform(xlsx(rows, choices, settings), "phieu_thu.xlsx")
+    survey = service.create_survey(db, _owner(db), units.find_by_code(db, "15"), imported)
+    survey.status = "open"
+    db.commit()
+    return survey
+
+
+def test_the_offline_worker_is_served_under_the_form_links(client: TestClient, db: Session) -> None:
+    survey = _open_survey(db)
+
+    worker = client.get("/f/survey-sw.js")
+    page = client.get(f"/f/{survey.access_token}")
+
+    assert worker.status_code == 200
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert worker.headers["cache-control"] == "no-cache"  # a new worker reaches phones at once
+    assert "script-src 'self'" in worker.headers["content-security-policy"]
+    assert 'const CACHE = "duluan-forms-v1"' in worker.text
+    assert page.status_code == 200 and "/static/js/survey-form.js" in page.text
+
+
+def test_references_in_labels_hints_and_messages_are_placeholders_never_markup(
+    client: TestClient, db: Session
+) -> None:
+    rows = [
+        ["type", "name", f"label::{VI}", f"hint::{VI}", "constraint", f"constraint_message::{VI}"],
+        ["select_one co_khong", "hai_long", "Ông/bà <b>hài lòng</b>?", "", "", ""],
+        ["text", "ly_do", "Vì sao bạn chọn ${hai_long}?", "Bạn đã chọn ${hai_long}", "", ""],
+        ["integer", "tuoi", "Tuổi", "", ". > 15", "Tuổi ${tuoi} chưa đủ 16"],
+        ["calculate", "gap_doi", "", "", "", ""],
+        ["note", "ket_qua", "Gấp đôi tuổi: ${gap_doi}", "", "", ""],
+    ]
+    rows[0].append("calculation")
+    for row in rows[1:]:
+        row.append("${tuoi} * 2" if row[1] == "gap_doi" else "")
+    survey = _survey_of(db, rows)
+
+    html = client.get(f"/f/{survey.access_token}").text
+
+    placeholder = '<span class="sq-ref" data-ref="hai_long"></span>'
+    assert f'for="q-ly_do">Vì sao bạn chọn {placeholder}?' in html
+    assert f'<p class="sq-hint" id="h-ly_do">Bạn đã chọn {placeholder}</p>' in html
+    assert 'Gấp đôi tuổi: <span class="sq-ref" data-ref="gap_doi"></span>' in html
+    assert "Ông/bà &lt;b&gt;hài lòng&lt;/b&gt;?" in html and "<b>hài lòng" not in html
+    assert _spec(html)["questions"]["tuoi"]["constraint_message"] == "Tuổi ${tuoi} chưa đủ 16"
+
+
+OR_OTHER = [
+    ["type", "name", f"label::{VI}", "required"],
+    ["select_one kenh or_other", "nguon", "Ông/bà biết tin qua đâu?", "yes"],
+    ["integer", "tuoi", "Tuổi", ""],
+]
+
+
+def test_or_other_adds_a_text_box_that_the_server_checks_and_keeps(
+    client: TestClient, db: Session
+) -> None:
+    survey = _survey_of(db, OR_OTHER)
+
+    html = client.get(f"/f/{survey.access_token}").text
+    other = _submit(client, survey, {"nguon": "other", "nguon_other": " Loa phường "})
+    chosen = _submit(
+        client,
+        survey,
+        {"nguon": "bao", "nguon_other": "bỏ đi"},
+        instance_id="uuid:6f1c1a52-0000-4000-8000-000000000002",
+    )
+    unknown = _submit(
+        client, survey, {"nguon": "khac"}, instance_id="uuid:6f1c1a52-0000-4000-8000-000000000003"
+    )
+
+    assert 'name="nguon" value="other"' in html and "<span>Khác</span>" in html
+    assert 'data-name="nguon_other" data-widget="text" data-follows="nguon"' in html
+    assert 'for="q-nguon_other">Khác (ghi rõ)' in html
+    relevant = _spec(html)["questions"]["nguon_other"]["relevant"]
+    assert relevant == ["fn", "selected", ["ref", "nguon"], ["str", "other"]]
+    assert other.status_code == 200 and chosen.status_code == 200
+    assert unknown.status_code == 422 and unknown.json()["problems"][0]["name"] == "nguon"
+    stored = {r.instance_id: r.answers for r in db.scalars(select(Response))}
+    assert stored["uuid:6f1c1a52-0000-4000-8000-000000000001"] == {
+        "nguon": "other",
+        "nguon_other": "Loa phường",
+    }
+    assert stored["uuid:6f1c1a52-0000-4000-8000-000000000002"] == {"nguon": "bao"}
+
+
+def test_expression_defaults_travel_as_trees_and_unsupported_ones_leave_the_question_empty(
+    client: TestClient, db: Session
+) -> None:
+    rows = [
+        ["type", "name", f"label::{VI}", "default"],
+        ["date", "ngay", "Ngày phỏng vấn", "today()"],
+        ["time", "gio", "Giờ bắt đầu", "now()"],
+        ["text", "ma", "Mã phiếu", "once(concat('A', ${gio}))"],
+        ["integer", "so", "Số", "7"],
+    ]
+    survey = _survey_of(db, rows)
+
+    page = client.get(f"/f/{survey.access_token}")
+
+    questions = _spec(page.text)["questions"]
+    assert page.status_code == 200
+    assert questions["ngay"]["default"] == ["fn", "today"]
+    assert questions["gio"]["default"] == ["fn", "now"]
+    assert "default" not in questions["ma"] and "default" not in questions["so"]
+    assert re.search(r'id="q-so"[^>]* value="7"', page.text)

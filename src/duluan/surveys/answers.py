@@ -73,6 +73,7 @@ __all__ = [
     "CompiledForm",
     "Problem",
     "compile_form",
+    "other_question",
     "raise_if_invalid",
     "validate",
 ]
@@ -211,6 +212,21 @@ class CompiledForm:
                     scope=self._scope(question.children) if question.type == REPEAT else None,
                 )
             )
+            if question.or_other and self.form.find(f"{question.name}_other") is None:
+                self._collect((other_question(question),), groups, nodes, group_relevant)
+
+
+def other_question(question: Question) -> Question:
+    """The text question pyxform adds after a `select_one list or_other`: `{name}_other`, asked
+    when "other" is chosen. ODK Collect sends it and the web form asks it, so it is checked and
+    kept like a question of the form (unless the form has its own question of that name)."""
+    return Question(
+        name=f"{question.name}_other",
+        type="text",
+        label=question.label,
+        relevant=f"selected(${{{question.name}}}, '{_OTHER_CHOICE}')",
+        row=question.row,
+    )
 
 
 def _parsed(source: str, *, choice_filter: bool = False) -> Expression | None:

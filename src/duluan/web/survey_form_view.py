@@ -7,15 +7,26 @@ Long choice lists (more than LONG_LIST choices) become a `<select>`; a list narr
 the `<select>` with the choices that pass, so 3,321 communes are never all in the page's HTML.
 Types a browser cannot ask (photos, barcodes) are shown as a note saying so; the form's metadata
 types (`start`, `end`, `deviceid`, …) are not asked at all, and device ids are never collected.
+
+A `${name}` in a label or hint is drawn as an empty `<span data-ref="name">` that the script
+fills with the current answer (as text, never as markup); `select_… or_other` gets the text
+question pyxform adds (`{name}_other`, `answers.other_question`) right after it; a `default`
+that is an expression (`today()`) travels as a tree, for the script to compute on a new
+questionnaire.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from duluan.errors import BadInput
 from duluan.i18n import translate
 from duluan.surveys import expressions
+from duluan.surveys.answers import other_question
 from duluan.surveys.form import GROUP, REPEAT, Choice, Form, Question
 
 LONG_LIST = 12
@@ -50,6 +61,9 @@ SCRIPT_MESSAGES = (
 )  # fmt: skip
 
 Tree = list[Any]
+EMPTY = Markup("")
+# `${name}` inside a label, hint or message (the names pyxform accepts).
+REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
 
 @dataclass(frozen=True)
@@ -58,11 +72,12 @@ class Widget:
 
     question: Question
     kind: str  # a template macro: text, textarea, integer, radios, list, checkboxes, …
-    label: str
-    hint: str = ""
+    label: Markup  # escaped text, with an empty placeholder for each `${name}`
+    hint: Markup = EMPTY
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (name, label), unless the script fills them
     children: tuple[Widget, ...] = ()
+    follows: str = ""  # the select question an `or_other` text question belongs to
 
     @property
     def default(self) -> str:
@@ -121,7 +136,22 @@ class _Builder:
         return texts.get(self.language) or self.form.text(texts)
 
     def widgets(self, questions: tuple[Question, ...]) -> tuple[Widget, ...]:
-        return tuple(self.widget(q) for q in questions if q.type not in METADATA_TYPES and q.name)
+        found: list[Widget] = []
+        for question in questions:
+            if question.type in METADATA_TYPES or not question.name:
+                continue
+            found.append(self.widget(question))
+            if question.or_other and self.form.find(f"{question.name}_other") is None:
+                found.append(self.other_widget(question))
+        return tuple(found)
+
+    def other_widget(self, question: Question) -> Widget:
+        """The "other, please say" text box of a `select_… or_other` question, asked when
+        "other" is chosen; the server checks it as `answers.other_question`."""
+        other = other_question(question)
+        self.questions[other.name] = self.rules(other, "text")
+        label = escape(translate("survey_form.more.other_specify", self.locale))
+        return Widget(question=other, kind="text", label=label, follows=question.name)
 
     def widget(self, question: Question) -> Widget:
         kind = self.kind(question)
@@ -138,8 +168,8 @@ class _Builder:
         return Widget(
             question=question,
             kind=kind,
-            label=self.text(question.label),
-            hint=self.text(question.hint),
+            label=live_text(self.text(question.label)),
+            hint=live_text(self.text(question.hint)),
             required=question.required,
             choices=choices,
             children=self.widgets(question.children),
@@ -179,6 +209,8 @@ class _Builder:
             rules["required_message"] = self.text(question.required_message)
         if question.read_only:
             rules["read_only"] = True
+        if dynamic := _dynamic_default(question.default):
+            rules["default"] = dynamic
         if question.choice_filter and question.is_select:
             rules["list"] = question.choice_list
             if question.choice_list not in self.lists:
@@ -195,6 +227,31 @@ class _Builder:
             for c in choices
         ]
         return {"columns": columns, "rows": rows}
+
+
+def live_text(text: str) -> Markup:
+    """`text` escaped, each `${name}` in it an empty `<span data-ref="name">` for the script
+    to fill with the answer to `name` (through textContent: an answer is never markup)."""
+    parts: list[str] = []
+    end = 0
+    for found in REFERENCE.finditer(text):
+        parts.append(escape(text[end : found.start()]))
+        parts.append(Markup('<span class="sq-ref" data-ref="{}"></span>').format(found.group(1)))
+        end = found.end()
+    parts.append(escape(text[end:]))
+    return Markup("").join(parts)
+
+
+def _dynamic_default(source: str) -> Tree | None:
+    """The tree of a `default` that is an expression (`today()`, `now()`, `${other} + 1`);
+    None for a plain value, and for an expression the evaluators do not support (`once()`):
+    the question then starts empty, as it did before, rather than the page failing."""
+    if "${" not in source and "(" not in source:
+        return None
+    try:
+        return _tree(source)
+    except BadInput:
+        return None
 
 
 def _tree(source: str, *, choice_filter: bool = False) -> Tree | None:

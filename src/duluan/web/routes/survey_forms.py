@@ -4,7 +4,8 @@ survey, and `/f/{access_token}/submit` stores a filled one, once per instance id
 Anyone holding the link may answer a `public` or `token` survey; an `accounts` survey needs a
 signed-in account allowed `surveys.collect` on the survey's unit, whose id is then recorded as
 the collector. No IP address, user agent or device id is stored with the answers. The page
-works offline once loaded (static/js/survey-form.js keeps drafts and an outbox on the device),
+works offline once loaded (static/js/survey-form.js keeps drafts and an outbox on the device,
+and the service worker `/f/survey-sw.js` lets the page itself open again without a network),
 so a questionnaire may arrive twice or long after it was filled: `service.store_response` keeps
 the first copy, and answers for a survey closed in between are refused with a message the page
 shows beside them. The answers are checked here (`surveys/answers.py`), never trusted.
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +34,8 @@ from duluan.surveys.models import Survey, SurveyVersion
 from duluan.web.deps import SessionDep, current_actor, locale_of, public
 from duluan.web.render import error_text, render
 from duluan.web.survey_form_view import form_view
+
+OFFLINE_WORKER = Path(__file__).parents[1] / "static" / "js" / "survey-sw.js"
 
 router = APIRouter(prefix="/f", dependencies=[Depends(public)], include_in_schema=False)
 
@@ -69,6 +73,19 @@ def _closed_key(survey: Survey) -> str | None:
     return "survey_form.closed" if survey.status == "closed" else "survey_form.not_open"
 
 
+@router.get("/survey-sw.js")
+def offline_worker() -> FileResponse:
+    """The service worker that lets a form page opened once open again offline. Served here
+    rather than from /static/ because a worker's scope is the folder of its address: from /f/ it
+    sees the form pages, and nothing of the staff pages. Declared before `/{access_token}`, which
+    would otherwise take it for a link (access tokens are URL-safe base64: never a dot)."""
+    return FileResponse(
+        OFFLINE_WORKER,
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @router.get("/{access_token}")
 def survey_form(
     request: Request, db: SessionDep, access_token: str, lang: str = ""
@@ -78,7 +95,10 @@ def survey_form(
     closed = _closed_key(survey)
     if closed is not None:
         context = {"survey": survey, "message_key": closed}
-        return render(request, "surveys/form_closed.html", context, status=410)
+        notice = render(request, "surveys/form_closed.html", context, status=410)
+        # 410 is cacheable by default: a browser would keep showing "closed" once it reopens.
+        notice.headers["Cache-Control"] = "no-store"
+        return notice
     version = service.current_version(db, survey)
     locale = locale_of(request)
     view = form_view(service.form_of(version), locale, lang[:100])
@@ -98,8 +118,10 @@ def survey_form(
         "spec_json": htmlsafe_json_dumps(spec, ensure_ascii=False, separators=(",", ":")),
     }
     response = render(request, "surveys/form.html", context)
-    # The page carries a CSRF token and, for `accounts` surveys, the collector's name.
-    response.headers["Cache-Control"] = "no-store"
+    # The page carries a CSRF token and, for `accounts` surveys, the collector's name: never
+    # in a shared cache, never reused without asking the server. The browser may keep it, so
+    # that the offline worker copies it from there instead of asking for it a second time.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

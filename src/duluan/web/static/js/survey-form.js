@@ -1,8 +1,10 @@
 // The respondent's web form (templates/surveys/form.html): skip logic, checks, calculations and
-// choice filters as the respondent types; one question per screen or all at once; a draft kept
-// on the device so that a reload resumes; and an outbox that sends a finished questionnaire
-// when the network is back. The server checks everything again and stores each instance id
-// once, so sending the same questionnaire twice is always safe.
+// choice filters as the respondent types; `${name}` in labels and messages filled with the
+// answers (as text); one question per screen or all at once; a draft kept on the device so
+// that a reload resumes; an outbox that sends a finished questionnaire when the network is
+// back; and the service worker (survey-sw.js) that lets the page open again offline. The
+// server checks everything again and stores each instance id once, so sending the same
+// questionnaire twice is always safe.
 //
 // Expressions arrive parsed in the JSON block #sf-spec (web/survey_form_view.py) and are
 // evaluated by survey-expressions.js; this file never parses one. Answers follow the answer
@@ -225,10 +227,35 @@
     return true;
   };
 
+  // An answer as the respondent sees it, for `${name}` in labels and messages: the choice
+  // labels of a choice question (comma-separated), the value itself otherwise.
+  const shownText = (box, value) => {
+    const widget = box.dataset.widget;
+    if (widget === "radios" || widget === "checkboxes") {
+      const labels = new Map($$("input", box).map((input) => [input.value, input.nextElementSibling ? input.nextElementSibling.textContent : input.value]));
+      return value.split(" ").map((name) => labels.get(name) || name).join(", ");
+    }
+    if (widget === "list") {
+      const option = $("select", box).selectedOptions[0];
+      return option && option.value === value ? option.textContent : value;
+    }
+    return value;
+  };
+  const withAnswers = (message, readable) => message.replace(/\$\{([^}\s]+)\}/g, (whole, name) => readable[name] || "");
+  // Fill the `${name}` placeholders of one scope's labels and hints (text only, never markup).
+  const fillReferences = (scope, readable) => {
+    own(scope, "[data-ref]").forEach((span) => {
+      const text = readable[span.dataset.ref] || "";
+      if (span.textContent !== text) span.textContent = text;
+    });
+  };
+
   // One scope's answers: `values` (strings, what expressions read, only relevant questions) and
-  // `answers` (the same plus repeats as lists), and the problems of its relevant questions.
-  const settle = (scope, outer) => {
+  // `answers` (the same plus repeats as lists), and the problems of its relevant questions;
+  // `readable` holds the same answers as the respondent reads them (choice labels).
+  const settle = (scope, outer, outerReadable = {}) => {
     const values = {};
+    const readableHere = {};
     const context = () => Object.assign({}, outer, values);
     const boxes = own(scope, ".sq");
     const repeats = own(scope, "[data-repeat]");
@@ -249,10 +276,17 @@
           if (rules.choice_filter && RULES[box.dataset.name].list) applyFilter(box, rules, now);
           value = rawValue(box);
         }
-        if (value !== "") values[box.dataset.name] = value;
-        else delete values[box.dataset.name];
+        if (value !== "") {
+          values[box.dataset.name] = value;
+          readableHere[box.dataset.name] = shownText(box, value);
+        } else {
+          delete values[box.dataset.name];
+          delete readableHere[box.dataset.name];
+        }
       });
     }
+    const readable = Object.assign({}, outerReadable, readableHere);
+    fillReferences(scope, readable);
     $$("[data-group]", scope).forEach((group) => {
       if (scopeOf(group) === scope) group.hidden = shown.get(group.dataset.group) === false;
     });
@@ -265,7 +299,7 @@
       repeat.hidden = !relevant;
       if (!relevant) return;
       const instances = instancesOf(repeat).map((instance) => {
-        const inner = settle(instance, final);
+        const inner = settle(instance, final, readable);
         problems.push(...inner.problems);
         return inner.answers;
       });
@@ -273,9 +307,9 @@
     });
     boxes.forEach((box) => {
       const message = box.hidden ? null : problemOf(box, final);
-      if (message) problems.push({ box, message });
+      if (message) problems.push({ box, message: withAnswers(message, readable) });
     });
-    return { answers, values, problems };
+    return { answers, values, problems, readable };
   };
 
   const problemOf = (box, context) => {
@@ -348,13 +382,26 @@
     draft.raw = rawOf(form);
     save(DRAFT_KEY, draft);
   };
+  // A `default` written as an expression (`today()`, `now()`): computed once, when a
+  // questionnaire or a repeat instance starts, into the questions still empty; the respondent
+  // may change it, and a reload keeps what they chose.
+  const applyDefaults = (scope) => {
+    own(scope, ".sq").forEach((box) => {
+      const tree = rulesOf(box).default;
+      if (!tree || rawValue(box) !== "") return;
+      let value = valueText(evaluate(tree, {}));
+      if (box.dataset.widget === "date") value = value.slice(0, 10);
+      else if (box.dataset.widget === "time") value = (value.split("T")[1] || value).slice(0, 5);
+      setValue(box, value);
+    });
+  };
 
   // --- one question per screen --------------------------------------------------------------------
 
   const paged = () => form.classList.contains("sf-paged");
   const steps = () =>
     $$(".sq, [data-repeat]", form).filter(
-      (el) => scopeOf(el) === form && el.dataset.widget !== "calculate" && !hiddenInForm(el),
+      (el) => scopeOf(el) === form && el.dataset.widget !== "calculate" && !el.dataset.follows && !hiddenInForm(el),
     );
   // Hidden by skip logic (the form itself is hidden while the consent is shown).
   const hiddenInForm = (element) => {
@@ -367,7 +414,11 @@
     const current = visible[draft.step];
     $$(".sq, [data-repeat], [data-group]", form).forEach((el) => {
       if (scopeOf(el) !== form) return;
-      const on = el === current || (el.dataset.group !== undefined && current && el.contains(current));
+      // A group shows around its question; an "other, please say" box beside its choice question.
+      const on =
+        el === current ||
+        (el.dataset.group !== undefined && current && el.contains(current)) ||
+        (el.dataset.follows !== undefined && current && current.dataset.name === el.dataset.follows);
       el.classList.toggle("sf-off", !on);
     });
     const last = draft.step >= visible.length - 1;
@@ -573,13 +624,14 @@
       return;
     }
     if (outcome.kind === "problems") {
-      const byName = new Map(outcome.problems.map((p) => [p.name, p.message]));
+      // The server writes a form's own message as the form has it: its `${name}` filled here.
+      const byName = new Map(outcome.problems.map((p) => [p.name, withAnswers(p.message, state.readable || {})]));
       const boxes = $$(".sq", form).filter((box) => byName.has(box.dataset.name));
       boxes.forEach((box) => {
         $(".sq-error", box).textContent = byName.get(box.dataset.name);
         box.classList.add("has-error");
       });
-      problemsBox.textContent = outcome.problems.map((p) => p.message).join(" ");
+      problemsBox.textContent = outcome.problems.map((p) => withAnswers(p.message, state.readable || {})).join(" ");
       problemsBox.hidden = false;
       if (boxes.length) focusOn(boxes[0]);
       return;
@@ -599,7 +651,9 @@
     $$("[data-filter-key]", form).forEach((box) => delete box.dataset.filterKey);
     $$("[data-extra]", form).forEach((box) => delete box.dataset.extra);
     $("#sf-problems").hidden = true;
-    save(DRAFT_KEY, draft);
+    applyDefaults(form);
+    draft.defaulted = true;
+    saveDraft();
     begin();
   };
 
@@ -640,6 +694,7 @@
     else if (button.hasAttribute("data-previous")) move(-1);
     else if (button.hasAttribute("data-add-instance")) {
       const instance = addInstance(button.closest("[data-repeat]"));
+      applyDefaults(instance);
       refresh();
       saveDraft();
       focusOn(instance);
@@ -721,6 +776,11 @@
   }
 
   restore(form, draft.raw || {});
+  if (!draft.defaulted) {
+    applyDefaults(form);
+    draft.defaulted = true;
+    draft.raw = rawOf(form);
+  }
   save(DRAFT_KEY, draft);
   let savedMode = "all";
   try {
@@ -731,4 +791,27 @@
   setMode(savedMode);
   begin();
   if (outbox().length) flush();
+
+  // --- opening the page again without a network ------------------------------------------------
+  // The service worker (/f/survey-sw.js) keeps a copy of this page and its files. It needs a
+  // secure context (https, or localhost): over plain http the page still keeps its draft and
+  // outbox, but a reload offline shows the browser's error page.
+  const keepOffline = async () => {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    const loadedThroughWorker = Boolean(navigator.serviceWorker.controller); // so already kept
+    try {
+      await navigator.serviceWorker.register("/f/survey-sw.js", { scope: "/f/" });
+      const registration = await navigator.serviceWorker.ready;
+      if (loadedThroughWorker) return;
+      const files = $$("script[src], link[rel=stylesheet][href], link[rel=icon][href]").map((e) => e.src || e.href);
+      registration.active.postMessage({ keep: [window.location.pathname + window.location.search, ...files] });
+    } catch (error) {
+      /* no worker (a browser setting, private mode): the page works, online only after a reload */
+    }
+  };
+  // After the load, when the browser is idle: the respondent's first taps come first.
+  window.addEventListener("load", () => {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(keepOffline, { timeout: 3000 });
+    else window.setTimeout(keepOffline, 500);
+  });
 })();
