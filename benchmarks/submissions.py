@@ -6,7 +6,7 @@ PostgreSQL), with resends mixed in, then a count proving none was lost or stored
         .venv/bin/python -m benchmarks submissions                  (SQLite, then PostgreSQL)
 
 The app runs under uvicorn in its own process on loopback (one worker, as `duluan serve`; more
-with `DULUAN_BENCH_WORKERS`, as a production deployment runs), over
+with `DULUAN_BENCH_WORKERS`, as a production deployment runs: report both), over
 a throwaway database holding one open survey: a small questionnaire with a choice, a constraint,
 skip logic, a calculation and the `start`/`end` times, so each submission is read, validated and
 stored as ODK Collect's would be. CLIENTS threads with httpx send INSTANCES distinct submissions
@@ -256,7 +256,11 @@ def _check(url: str, order: list[int], statuses: list[tuple[int, int]]) -> None:
 def main() -> None:
     for label, url in databases.each("submissions"):
         measure(url, label)
-    print(f"repeat with: {COMMAND}  (DULUAN_BENCH_SUBMISSIONS sets the number of instances)")
+    settings = f"DULUAN_BENCH_WORKERS={WORKERS} DULUAN_BENCH_SUBMISSIONS={INSTANCES}"
+    print(
+        f"repeat with: {settings} {COMMAND}  (with DULUAN_BENCH_POSTGRES_URL for PostgreSQL; "
+        f"measure 1 and 2 workers back to back, the machine's other load moves the figures)"
+    )
 
 
 if __name__ == "__main__":

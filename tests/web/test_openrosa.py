@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
 from duluan.auth.models import AuditEvent
-from duluan.surveys import service
-from duluan.surveys.models import Response, ResponseAttachment, Survey
+from duluan.surveys import review, service
+from duluan.surveys.models import (
+    Response,
+    ResponseAttachment,
+    ResponseEdit,
+    Survey,
+    SurveyVersion,
+)
 from duluan.surveys.openrosa import MAX_FILE_BYTES
 from duluan.surveys.submission_xml import write_instance
 from duluan.surveys.xlsform import read_xlsform
@@ -367,23 +373,130 @@ def test_behind_a_tls_proxy_the_download_address_is_https(
     assert url == "https://testserver/openrosa/forms/y_kien_dich_vu_cong/form.xml"
 
 
-def test_an_edit_of_a_stored_submission_is_refused_rather_than_counted_twice(
-    client: TestClient, db: Session, survey: Survey
-) -> None:
-    form = service.form_of(service.current_version(db, survey))
-    _submission(db, survey, "k1", client=client)
-    edit = write_instance(form, {**VALID, "tuoi": "35"}, "uuid:k2", deprecated_id="uuid:k1")
-
-    answer = client.post(
+def _edit(
+    db: Session,
+    survey: Survey,
+    instance: str,
+    replaces: str,
+    answers: dict[str, Any],
+    *,
+    client: TestClient,
+    auth: tuple[str, str] = COLLECTOR,
+    version: SurveyVersion | None = None,
+) -> Any:
+    """What ODK Collect sends for a form edited after it was sent: a new instance id, and the
+    id of the copy it replaces as `meta/deprecatedID`."""
+    form = service.form_of(version or service.current_version(db, survey))
+    xml = write_instance(form, answers, f"uuid:{instance}", deprecated_id=f"uuid:{replaces}")
+    return client.post(
         "/openrosa/submission",
-        files={"xml_submission_file": ("k2.xml", edit, "text/xml")},
+        files={"xml_submission_file": (f"{instance}.xml", xml, "text/xml")},
         headers=OPENROSA,
-        auth=COLLECTOR,
+        auth=auth,
     )
 
-    assert answer.status_code == 400
-    assert "bản sửa" in _message(answer)
+
+def test_an_edit_replaces_the_answers_and_the_history_keeps_the_old_ones(
+    client: TestClient, db: Session, survey: Survey
+) -> None:
+    first = _submission(db, survey, "k1", client=client)
+    edit = _edit(db, survey, "k2", "k1", {**VALID, "tuoi": "35"}, client=client)
+
+    assert first.status_code == 201
+    assert edit.status_code == 201
+    assert "bản sửa" in _message(edit)
+    stored = db.scalars(select(Response)).one()
+    assert stored.instance_id == "uuid:k1"  # the response keeps its first id
+    assert stored.answers["tuoi"] == "35" and stored.answers["nhom_tuoi"] == "trung_nien"
+    changes = review.history(db, stored)
+    assert [c.action for c in changes] == ["submitted", "resubmitted"]
+    assert changes[1].before is not None and changes[1].before["tuoi"] == "34"
+    assert changes[1].after is not None and changes[1].after["tuoi"] == "35"
+    assert changes[1].user_id == users.find_by_username(db, "lc.ctv").id
+    assert "uuid:k1" in changes[1].note and "uuid:k2" in changes[1].note
+    audited = select(AuditEvent).where(AuditEvent.action == "survey.response_resubmitted")
+    assert db.scalars(audited).one().target == f"survey_response:{stored.id}"
+    login(client, "lc.analyst")
+    page = client.get(f"/surveys/{survey.id}/responses/{stored.id}")
+    assert "Nhận lại bản sửa từ thiết bị" in page.text and "34 → 35" in page.text
+
+
+def test_resending_an_edit_or_the_copy_it_replaced_stores_nothing_new(
+    client: TestClient, db: Session, survey: Survey
+) -> None:
+    _submission(db, survey, "k1", client=client)
+    _edit(db, survey, "k2", "k1", {**VALID, "tuoi": "35"}, client=client)
+    _edit(db, survey, "k3", "k2", {**VALID, "tuoi": "36"}, client=client)  # edited again
+
+    resends = [
+        _edit(db, survey, "k2", "k1", {**VALID, "tuoi": "35"}, client=client),
+        _edit(db, survey, "k3", "k2", {**VALID, "tuoi": "36"}, client=client),
+        _submission(db, survey, "k1", client=client),
+    ]
+
+    assert [r.status_code for r in resends] == [202, 202, 202]
+    assert "đã nhận phiếu này trước đó" in _message(resends[0])
     assert _count(db, Response) == 1
+    stored = db.scalars(select(Response)).one()
+    assert stored.answers["tuoi"] == "36"  # the older edit, resent, did not come back
+    assert [c.action for c in review.history(db, stored)] == [
+        "submitted",
+        "resubmitted",
+        "resubmitted",
+    ]
+    assert _count(db, ResponseEdit) == 2
+
+
+def test_an_edit_made_on_a_newer_version_of_the_form_is_recorded_with_it(
+    client: TestClient, db: Session, survey: Survey
+) -> None:
+    _submission(db, survey, "v1", client=client)
+    analyst = users.actor_for(users.find_by_username(db, "lc.analyst"))
+    newer = service.add_version(db, analyst, survey.id, opinion_form(version="2"))
+    db.commit()
+
+    edit = _edit(db, survey, "v2", "v1", {**VALID, "tuoi": "50"}, client=client, version=newer)
+
+    assert edit.status_code == 201
+    stored = db.scalars(select(Response)).one()
+    assert stored.version_id == newer.id and stored.answers["tuoi"] == "50"
+
+
+def test_edits_from_another_collector_or_of_a_reviewed_response_are_refused(
+    client: TestClient, db: Session, survey: Survey
+) -> None:
+    make_user(db, "lc.ctv2", "collaborator", "15")
+    _submission(db, survey, "r1", client=client)
+    changed = {**VALID, "tuoi": "40"}
+
+    other = _edit(db, survey, "r2", "r1", changed, client=client, auth=("lc.ctv2", PASSWORD))
+    elsewhere = _edit(db, survey, "r3", "r1", changed, client=client, auth=("hn.ctv", PASSWORD))
+    invalid = _edit(db, survey, "r4", "r1", {**VALID, "tuoi": "12"}, client=client)
+    analyst = users.actor_for(users.find_by_username(db, "lc.analyst"))
+    stored = db.scalars(select(Response)).one()
+    review.decide(db, analyst, survey.id, stored.id, "approved")
+    db.commit()
+    reviewed = _edit(db, survey, "r5", "r1", changed, client=client)
+
+    assert other.status_code == 403
+    assert "tài khoản khác gửi" in _message(other)
+    assert elsewhere.status_code == 404  # Hà Nội's collector does not see Lào Cai's survey
+    assert invalid.status_code == 400 and "Tuổi phải từ 16 đến 110" in _message(invalid)
+    assert reviewed.status_code == 409
+    assert "đã được người duyệt chấp nhận hoặc từ chối" in _message(reviewed)
+    db.expire_all()
+    assert db.scalars(select(Response)).one().answers["tuoi"] == "34"
+    assert _count(db, Response) == 1 and _count(db, ResponseEdit) == 0
+
+
+def test_an_edit_whose_first_copy_never_arrived_is_kept_as_a_new_response(
+    client: TestClient, db: Session, survey: Survey
+) -> None:
+    edit = _edit(db, survey, "n2", "n1", VALID, client=client)
+
+    assert edit.status_code == 201
+    assert _message(edit) == "Máy chủ đã nhận phiếu."
+    assert db.scalars(select(Response.instance_id)).one() == "uuid:n2"
 
 
 def test_the_xml_may_come_as_a_plain_part_without_a_file_name(

@@ -145,6 +145,26 @@ class ResponseChange(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class ResponseEdit(Base):
+    """An edited copy of a response that ODK Collect sent (its `meta/deprecatedID` names the copy
+    it replaces): the edit's own instance id, unique in the survey, so that a resend of the edit,
+    or of any copy before it, stores nothing new. The response keeps the instance id it was first
+    stored under; its history (`ResponseChange`, "resubmitted") holds the answers before and after.
+    """
+
+    __tablename__ = "survey_response_edits"
+    __table_args__ = (UniqueConstraint("survey_id", "instance_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_responses.id", ondelete="CASCADE"), index=True
+    )
+    instance_id: Mapped[str] = mapped_column(String(100))
+    deprecated_id: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ResponseContact(Base):
     """Contact data a respondent chose to leave for follow-up, where the survey asks for it:
     kept apart from the answers and shown only to the owner unit's admins."""

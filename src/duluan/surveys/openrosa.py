@@ -5,8 +5,10 @@ received, checked and stored with its attachments.
 A submission is answered once per instance: the first copy stores the response (`created`), a
 resend of the same `meta/instanceID` stores nothing new (`created` False) except attachments whose
 names the stored response does not hold yet, since Collect splits a large submission into several
-POSTs that carry the same instance and further files. Answers are always checked here with
-`answers.validate`, whatever the client checked: a submission with a problem is refused whole.
+POSTs that carry the same instance and further files. An edit (`meta/deprecatedID` naming a
+stored copy) replaces the stored response's answers (`surveys/edits.py`); every id a response has
+had counts as that response. Answers are always checked here with `answers.validate`, whatever
+the client checked: a submission with a problem is refused whole.
 The web layer (`web/routes/openrosa.py`) turns these results and errors into OpenRosa responses.
 """
 
@@ -17,22 +19,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
-from defusedxml.ElementTree import ParseError, fromstring  # type: ignore[import-untyped]
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor
 from duluan.errors import BadInput, NotFound, PayloadTooLarge, PermissionDenied
 from duluan.surveys import answers as answer_checks
-from duluan.surveys import service
+from duluan.surveys import edits, service, submission_xml
 from duluan.surveys.form import Form
-from duluan.surveys.models import Response, ResponseAttachment, Survey, SurveyVersion
-from duluan.surveys.submission_xml import read_instance
+from duluan.surveys.models import (
+    Response,
+    ResponseAttachment,
+    ResponseEdit,
+    Survey,
+    SurveyVersion,
+)
 
 __all__ = [
     "MAX_FILES",
@@ -79,11 +85,13 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Received:
-    """What a submission did: the response (new, or the one stored before) and the files added."""
+    """What a submission did: the response (new, edited, or the one stored before) and the files
+    added."""
 
     response_id: int
     created: bool
     files_added: int
+    edited: bool = False  # an edit from the collector replaced the stored response's answers
 
 
 def listed_forms(session: Session, actor: Actor, form_id: str = "") -> list[ListedForm]:
@@ -163,59 +171,126 @@ def xform_for_download(session: Session, actor: Actor, form_id: str) -> bytes:
 
 
 def _collectable(session: Session, actor: Actor, form_id: str) -> tuple[Survey, str]:
-    """The survey of `form_id` and its unit's path if the actor may collect for it:
-    PermissionDenied when they may only read it, NotFound when it is out of their sight (never
-    says it exists elsewhere)."""
+    """The survey of `form_id` and its unit's path if the actor may collect for it (`_check`)."""
     found = session.execute(
         select(Survey, OrgUnit.path)
         .join(OrgUnit, OrgUnit.id == Survey.unit_id)
         .where(Survey.form_id == form_id)
     ).first()
-    if found is not None:
-        survey, path = found
-        if service.may_collect(actor, path):
-            return survey, path
-        if actor.may(VIEW, path):
-            raise PermissionDenied("openrosa.no_permission", form_id=form_id)
+    if found is None:
+        raise NotFound("openrosa.form_not_found", form_id=form_id)
+    _check(actor, form_id, found[1])
+    return found[0], found[1]
+
+
+def _check(actor: Actor, form_id: str, unit_path: str) -> None:
+    """Nothing when the actor may collect for the survey of the unit at `unit_path`;
+    PermissionDenied when they may only read it, NotFound when it is out of their sight (as if
+    there were no such survey: never says it exists elsewhere)."""
+    if service.may_collect(actor, unit_path):
+        return
+    if actor.may(VIEW, unit_path):
+        raise PermissionDenied("openrosa.no_permission", form_id=form_id)
     raise NotFound("openrosa.form_not_found", form_id=form_id)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What one query finds for a submission: its survey, the survey's unit path, the version it
+    answered (None when the survey has no such version), and the response that already holds its
+    instance id, first or as an edit (None when the instance is new)."""
+
+    survey: Survey
+    unit_path: str
+    version: SurveyVersion | None
+    known: int | None
+
+
+def _target(
+    session: Session, actor: Actor, form_id: str, version_name: str, instance_id: str
+) -> _Target:
+    """Everything a submission needs looked up, in one round trip to the database."""
+    parameters = {"form_id": form_id, "version": version_name, "instance_id": instance_id}
+    found = session.execute(_TARGET, parameters).first()
+    if found is None:
+        raise NotFound("openrosa.form_not_found", form_id=form_id)
+    _check(actor, form_id, found[1])
+    return _Target(*found)
+
+
+def _target_statement() -> Select[Survey, str, SurveyVersion, Any]:
+    instance_id = bindparam("instance_id", type_=String)
+    first = select(Response.id).where(
+        Response.survey_id == Survey.id, Response.instance_id == instance_id
+    )
+    edited = select(ResponseEdit.response_id).where(
+        ResponseEdit.survey_id == Survey.id, ResponseEdit.instance_id == instance_id
+    )
+    known = func.coalesce(first.scalar_subquery(), edited.scalar_subquery())
+    version_of_survey = (SurveyVersion.survey_id == Survey.id) & (
+        SurveyVersion.form_version == bindparam("version")
+    )
+    return (
+        select(Survey, OrgUnit.path, SurveyVersion, known)
+        .join(OrgUnit, OrgUnit.id == Survey.unit_id)
+        .outerjoin(SurveyVersion, version_of_survey)
+        .where(Survey.form_id == bindparam("form_id"))
+    )
+
+
+# Built once, run with parameters: building a statement of this size anew on every submission
+# costs about as much CPU as running it.
+_TARGET = _target_statement()
 
 
 def receive_submission(
     session: Session, actor: Actor, data: bytes, attachments: Sequence[Attachment] = ()
 ) -> Received:
     """Check and store one submission (the `xml_submission_file` bytes and its files) in the
-    caller's transaction. BadInput, PayloadTooLarge, NotFound or PermissionDenied naming the
-    problem; nothing is stored then (the caller rolls back)."""
+    caller's transaction: a new response, an edit of a stored one (`surveys/edits.py`), or
+    nothing new for a resend. BadInput, PayloadTooLarge, NotFound, PermissionDenied or Conflict
+    naming the problem; nothing is stored then (the caller rolls back)."""
     _check_files(attachments)
-    form_id, version_name = _root_of(data)
-    survey, unit_path = _collectable(session, actor, form_id)
-    version = _version(session, survey, version_name)
-    form = service.form_of(version)
-    instance = read_instance(form, data)
-    stored = session.scalar(
-        select(Response).where(
-            Response.survey_id == survey.id, Response.instance_id == instance.instance_id
-        )
-    )
-    if stored is not None:  # a resend, or a further part of a split submission
-        return Received(stored.id, False, _add_files(session, stored.id, attachments))
+    root = submission_xml.parse(data)
+    form_id, version_name = _root_of(root)
+    meta = submission_xml.meta_of(root)
+    target = _target(session, actor, form_id, version_name, meta.get("instanceID", "").strip())
+    survey, version = target.survey, _version(target, version_name)
+    instance_id, deprecated_id = submission_xml.identity(root, meta)  # checked once form is known
+    if target.known is not None:  # a resend, or a further part of a split submission
+        return Received(target.known, False, _add_files(session, target.known, attachments))
     if survey.status != "open":
         raise BadInput("openrosa.form_not_open", form_id=form_id)
-    if instance.deprecated_id and _exists(session, survey.id, instance.deprecated_id):
-        raise BadInput("openrosa.edits_not_supported", instance_id=instance.deprecated_id)
+    form = service.form_of(version)
+    instance = submission_xml.read_instance(form, root)
     checked = answer_checks.validate(form, instance.answers)
     if checked.problems:
         shown = " ".join(p.message(actor.locale) for p in checked.problems[:MAX_SHOWN_PROBLEMS])
         raise BadInput("openrosa.invalid_answers", count=len(checked.problems), problems=shown)
     started_at, completed_at = _times(form, checked.answers)
+    edited = edits.edited_response(session, survey.id, deprecated_id) if deprecated_id else None
+    if edited is not None:
+        applied = edits.apply_edit(
+            session,
+            actor,
+            survey,
+            version,
+            edited,
+            checked.answers,
+            instance_id=instance_id,
+            deprecated_id=deprecated_id,
+            started_at=started_at,
+            completed_at=completed_at,
+        )
+        return Received(edited.id, False, _add_files(session, edited.id, attachments), applied)
     result = service.store_response(
         session,
         survey,
         version,
         checked.answers,
-        instance_id=instance.instance_id,
+        instance_id=instance_id,
         channel="odk",
-        unit_id=service.collecting_unit(actor, survey, unit_path),
+        unit_id=service.collecting_unit(actor, survey, target.unit_path),
         collector_id=actor.user_id or None,
         started_at=started_at,
         completed_at=completed_at,
@@ -244,40 +319,22 @@ def _check_files(attachments: Sequence[Attachment]) -> None:
             )
 
 
-def _root_of(data: bytes) -> tuple[str, str]:
-    """The form id and version the submission names on its root element. Only what is needed to
-    find the questionnaire: `read_instance` then reads the whole document against it."""
-    if not data.strip():
-        raise BadInput("openrosa.missing_xml")
-    try:
-        root = fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ParseError, UnicodeError, ValueError) as error:
-        raise BadInput("openrosa.not_xml", detail=str(error)[:200]) from error
+def _root_of(root: Element) -> tuple[str, str]:
+    """The form id and version the submission names on its root element: what is needed to find
+    the questionnaire, against which `read_instance` then reads the whole document."""
     form_id = (root.get("id") or "").strip()
     if not form_id:
         raise BadInput("openrosa.missing_form_id")
     return form_id, (root.get("version") or "").strip()
 
 
-def _version(session: Session, survey: Survey, name: str) -> SurveyVersion:
-    """The version the submission answered: any version of the survey, current or not."""
+def _version(target: _Target, name: str) -> SurveyVersion:
+    """The version the submission answered (`name`): any version of the survey, current or not."""
     if not name:
-        raise BadInput("openrosa.missing_version", form_id=survey.form_id)
-    version = session.scalar(
-        select(SurveyVersion).where(
-            SurveyVersion.survey_id == survey.id, SurveyVersion.form_version == name
-        )
-    )
-    if version is None:
-        raise BadInput("openrosa.unknown_version", version=name[:80], form_id=survey.form_id)
-    return version
-
-
-def _exists(session: Session, survey_id: int, instance_id: str) -> bool:
-    statement = select(Response.id).where(
-        Response.survey_id == survey_id, Response.instance_id == instance_id
-    )
-    return session.scalar(statement) is not None
+        raise BadInput("openrosa.missing_version", form_id=target.survey.form_id)
+    if target.version is None:
+        raise BadInput("openrosa.unknown_version", version=name[:80], form_id=target.survey.form_id)
+    return target.version
 
 
 _TIME_TYPES = ("start", "end")

@@ -82,7 +82,7 @@ def decide(
     if len(note) > MAX_NOTE:
         raise BadInput("surveys.errors.too_long", limit=MAX_NOTE)
     response.status = action
-    _change(session, actor, survey, response, action, note)
+    record_change(session, actor, survey, response, action, note)
     return response
 
 
@@ -110,11 +110,11 @@ def correct(
     before = dict(response.answers or {})
     if checked.answers != before:
         response.answers = checked.answers
-        _change(session, actor, survey, response, "corrected", note[:MAX_NOTE], before)
+        record_change(session, actor, survey, response, "corrected", note[:MAX_NOTE], before)
     return checked
 
 
-def _change(
+def record_change(
     session: Session,
     actor: Actor,
     survey: Survey,
@@ -123,6 +123,8 @@ def _change(
     note: str,
     before: dict[str, Any] | None = None,
 ) -> None:
+    """Keep a change of the response in its history (with the answers before and after, when
+    `before` is given) and audit it: a reviewer's decision or correction, a collector's edit."""
     session.add(
         ResponseChange(
             response_id=response.id,

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from duluan.auth import audit
@@ -232,46 +236,66 @@ def store_response(
 ) -> Stored:
     """Store checked answers once per `instance_id`: a resend of a stored instance returns the
     stored response unchanged. The caller has checked the answers (`surveys/answers.py`) and who
-    may submit; this runs in the caller's transaction (a savepoint guards the unique key when
-    two copies of the same instance arrive at once)."""
+    may submit; this runs in the caller's transaction.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING` (SQLite and PostgreSQL alike) both stores a
+    new instance and tells a resend apart, also when two copies of the same instance arrive at
+    once: the database's unique key decides, and a resend then costs one more read."""
     instance_id = instance_id.strip()
     if not instance_id or len(instance_id) > 100:
         raise BadInput("surveys.errors.bad_instance_id")
-    existing = _stored(session, survey.id, instance_id)
-    if existing is not None:
-        return Stored(existing, False)
     now = utcnow()
     duration = None
     if started_at is not None and completed_at is not None and completed_at >= started_at:
         duration = int((completed_at - started_at).total_seconds())
-    response = Response(
-        survey_id=survey.id,
-        version_id=version.id,
-        instance_id=instance_id,
-        channel=channel,
-        unit_id=unit_id,
-        collector_id=collector_id,
-        answers=answers,
-        started_at=started_at,
-        completed_at=completed_at,
-        received_at=now,
-        duration_seconds=duration,
-        status="submitted",
-        flags=[],
-    )
-    try:
-        with session.begin_nested():
-            session.add(response)
-            session.flush()
-    except IntegrityError:
+    row = {
+        "survey_id": survey.id,
+        "version_id": version.id,
+        "instance_id": instance_id,
+        "channel": channel,
+        "unit_id": unit_id,
+        "collector_id": collector_id,
+        "answers": answers,
+        "started_at": started_at,
+        "completed_at": completed_at,
+        "received_at": now,
+        "duration_seconds": duration,
+        "status": "submitted",
+        "flags": [],
+    }
+    response = session.scalars(_STORE_ONCE[_dialect(session)], [row]).first()
+    if response is None:
         existing = _stored(session, survey.id, instance_id)
-        if existing is None:
-            raise
+        if existing is None:  # cannot be: the conflict was on this very key
+            raise RuntimeError(f"instance {instance_id!r} conflicted but is not stored")
         return Stored(existing, False)
-    session.add(
-        ResponseChange(response_id=response.id, action="submitted", user_id=collector_id, at=now)
-    )
+    change = {"response_id": response.id, "action": "submitted", "user_id": collector_id}
+    session.execute(_RECORD_CHANGE, [{**change, "at": now, "note": ""}])
     return Stored(response, True)
+
+
+def _store_once(dialect_insert: Callable[..., SqliteInsert | PostgresInsert]) -> Any:
+    return (
+        dialect_insert(Response)
+        .on_conflict_do_nothing(index_elements=["survey_id", "instance_id"])
+        .returning(Response)
+    )
+
+
+# Built once: the rows come as parameters, so SQLAlchemy compiles each statement once per process
+# (building the statement with the values in it costs more than the rest of the insert).
+_STORE_ONCE = {"sqlite": _store_once(sqlite_insert), "postgresql": _store_once(postgres_insert)}
+_RECORD_CHANGE = insert(ResponseChange)
+
+
+def _dialect(session: Session) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+def dialect_insert(session: Session) -> Callable[..., SqliteInsert | PostgresInsert]:
+    """The INSERT construct of the session's database, the one that can say ON CONFLICT (both
+    spell it alike, so callers write one statement for SQLite and PostgreSQL)."""
+    return postgres_insert if _dialect(session) == "postgresql" else sqlite_insert
 
 
 def _stored(session: Session, survey_id: int, instance_id: str) -> Response | None:

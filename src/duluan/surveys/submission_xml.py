@@ -41,7 +41,15 @@ from defusedxml.ElementTree import ParseError, fromstring  # type: ignore[import
 from duluan.errors import BadInput, PayloadTooLarge
 from duluan.surveys.form import GROUP, REPEAT, Form, Question
 
-__all__ = ["MAX_BYTES", "Instance", "read_instance", "write_instance"]
+__all__ = [
+    "MAX_BYTES",
+    "Instance",
+    "identity",
+    "meta_of",
+    "parse",
+    "read_instance",
+    "write_instance",
+]
 
 MAX_BYTES = 8 * 1024 * 1024  # far above a real submission (300 questions of long text ≈ 1 MB)
 MAX_DEPTH = 64  # levels of elements below the root
@@ -69,9 +77,10 @@ class Instance:
     instance_name: str = ""
 
 
-def read_instance(form: Form, data: bytes) -> Instance:
-    """The submission `data` of `form`; BadInput (PayloadTooLarge for size) naming the problem."""
-    root = _parse(data)
+def read_instance(form: Form, data: bytes | Element) -> Instance:
+    """The submission `data` of `form` (its bytes, or its root as `parse` returned it); BadInput
+    (PayloadTooLarge for size) naming the problem."""
+    root = parse(data) if isinstance(data, bytes) else data
     form_id = root.get("id", "")
     if not form_id:
         raise BadInput("submission_xml.errors.missing_form_id", root=_local(root.tag))
@@ -79,14 +88,8 @@ def read_instance(form: Form, data: bytes) -> Instance:
         raise BadInput(
             "submission_xml.errors.wrong_form", given=_shown(form_id), expected=form.form_id
         )
-    meta = _meta(root)
-    instance_id = meta.get("instanceID", "").strip()
-    if not instance_id:
-        raise BadInput("submission_xml.errors.missing_instance_id")
-    deprecated_id = meta.get("deprecatedID", "").strip()
-    for value in filter(None, (instance_id, deprecated_id)):
-        if len(value) > MAX_ID_LENGTH or not _INSTANCE_ID.fullmatch(value):
-            raise BadInput("submission_xml.errors.bad_instance_id", value=_shown(value))
+    meta = meta_of(root)
+    instance_id, deprecated_id = identity(root, meta)
     answers: dict[str, Any] = {}
     _read_scope(root, _scope_of(form.questions), answers, set(), depth=1)
     return Instance(
@@ -99,7 +102,22 @@ def read_instance(form: Form, data: bytes) -> Instance:
     )
 
 
-def _parse(data: bytes) -> Element:
+def identity(root: Element, meta: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The submission's `meta/instanceID` and `meta/deprecatedID` (empty when it is no edit),
+    readable before the form is known; BadInput when the instance id is missing or malformed."""
+    meta = meta_of(root) if meta is None else meta
+    instance_id = meta.get("instanceID", "").strip()
+    if not instance_id:
+        raise BadInput("submission_xml.errors.missing_instance_id")
+    deprecated_id = meta.get("deprecatedID", "").strip()
+    for value in filter(None, (instance_id, deprecated_id)):
+        if len(value) > MAX_ID_LENGTH or not _INSTANCE_ID.fullmatch(value):
+            raise BadInput("submission_xml.errors.bad_instance_id", value=_shown(value))
+    return instance_id, deprecated_id
+
+
+def parse(data: bytes) -> Element:
+    """The root element of submission bytes, safely parsed; BadInput naming what is wrong."""
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(
             "submission_xml.errors.too_large",
@@ -130,7 +148,7 @@ def _parse(data: bytes) -> Element:
     return root
 
 
-def _meta(root: Element) -> dict[str, str]:
+def meta_of(root: Element) -> dict[str, str]:
     """The texts of the `meta` block's elements (`instanceID`, …)."""
     for child in root:
         if _local(child.tag) == "meta":
