@@ -17,6 +17,7 @@ BENCHMARKS: tuple[str, ...] = (
     "xlsform",
     "submissions",
     "raking",
+    "survey_export",
 )
 
 

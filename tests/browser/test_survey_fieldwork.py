@@ -68,9 +68,9 @@ def test_import_collect_offline_and_monitor_a_survey(
     page.get_by_role("link", name="← Danh sách phiếu").click()
     page.get_by_role("link", name="← Về cuộc điều tra").click()
     with page.expect_download() as as_csv:
-        page.get_by_role("link", name="Tải dữ liệu CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     with page.expect_download() as as_xlsx:
-        page.get_by_role("link", name="Tải dữ liệu Excel").click()
+        page.get_by_role("link", name="Excel", exact=True).click()
     rows = list(csv.reader(io.StringIO(Path(as_csv.value.path()).read_text("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][5:9] == ["15", "03006", "27", "co"]
     book = openpyxl.load_workbook(io.BytesIO(Path(as_xlsx.value.path()).read_bytes()))

@@ -98,11 +98,12 @@ def test_demo_loads_through_the_pipeline_with_an_alert_for_the_latest_hotspot(
     # The complaints no topic names make an emerging issue.
     labels = db.scalars(select(EmergingCluster.label).where(EmergingCluster.active.is_(True)))
     assert any("chó thả rông" in label for label in labels)
-    # The demo accounts exist, over Lào Cai.
+    # The demo accounts exist, over Lào Cai (the collaborator over one of its wards).
     for account in accounts.ACCOUNTS:
         user = db.scalar(select(User).where(User.username == account.username))
         assert user is not None
-        assert user.grants[0].unit.code == "15"
+        assert user.grants[0].unit.code == account.unit_code
+        assert user.grants[0].unit.path.startswith(lao_cai.path)
     db.rollback()
 
     again = load_demo(factory, now=NOW, days=DAYS, scale=SCALE, secret=SECRET)

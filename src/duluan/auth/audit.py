@@ -61,6 +61,7 @@ AUDITED_ACTIONS = (
     "survey.response_approved",
     "survey.response_rejected",
     "survey.response_corrected",
+    "survey.weights_computed",
     "network.category_added",
     "network.category_changed",
     "network.collaborator_added",
@@ -77,6 +78,13 @@ AUDITED_ACTIONS = (
     "network.dialogue_recorded",
     "network.petition_added",
     "network.petition_answered",
+    "plan.created",
+    "plan.task_added",
+    "plan.task_updated",
+    "plan.evidence_added",
+    "scorecard.criterion_set",
+    "scorecard.scored",
+    "network.recognition_exported",
 )
 
 

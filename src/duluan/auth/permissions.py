@@ -86,6 +86,14 @@ ACTIONS: dict[str, Action] = {
     ),
     "reports.view": Action(_STAFF, "Read periodic and urgent reports."),
     "plans.view": Action(_STAFF, "Read plans, tasks and scorecards."),
+    "plans.manage": Action(
+        frozenset({"admin", "analyst"}),
+        "Create and import plans, add tasks, record progress and evidence (also as a task's lead).",
+    ),
+    "scorecards.manage": Action(
+        frozenset({"admin"}),
+        "Set the evaluation criteria of the units below and score them as an inspector.",
+    ),
     "units.view": Action(_STAFF, "Read units of the organisation tree within scope."),
     "units.manage": Action(frozenset({"admin"}), "Add non-territorial units within scope."),
     "users.manage": Action(

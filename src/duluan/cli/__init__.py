@@ -12,7 +12,6 @@ from duluan.cli.demo import demo_command
 from duluan.cli.emerging import emerging_command
 from duluan.cli.forecast import forecast_app
 from duluan.cli.jobs import jobs_app, worker
-from duluan.cli.network import network_app
 from duluan.cli.listening import (
     collect_command,
     import_app,
@@ -20,6 +19,7 @@ from duluan.cli.listening import (
     search_command,
     sources_app,
 )
+from duluan.cli.network import network_app
 from duluan.cli.nlp import analyze, nlp_app
 from duluan.cli.surveys import survey_app
 from duluan.cli.warning import alerts_app

@@ -120,7 +120,9 @@ def _print(summary: DemoSummary, url: str) -> None:
         f"{counts.get('documents_already_stored', 0)} đã có từ trước; "
         f"{counts.get('alerts_new', 0)} cảnh báo mới; {counts.get('cases_new', 0)} hồ sơ điểm "
         f"nóng; {counts.get('emerging_clusters', 0)} vấn đề mới nổi; "
-        f"{counts.get('survey_responses_new', 0)} phiếu điều tra mới."
+        f"{counts.get('survey_responses_new', 0)} phiếu điều tra mới; "
+        f"{counts.get('field_reports_new', 0)} báo cáo dư luận và "
+        f"{counts.get('petitions_new', 0)} kiến nghị của mạng lưới cộng tác viên."
     )
     typer.echo("Điểm nóng được cài sẵn:")
     anchor = utcnow().astimezone(VIETNAM_TIME).date()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import Progress
 
 from duluan.auth import audit, units
 from duluan.cli.common import database_session, fail, fail_with, group, operator
@@ -72,15 +76,25 @@ def export_answers(
     file_format: Annotated[
         str, typer.Option("--format", help="csv, xlsx, sav (SPSS) or dta (Stata).")
     ] = "csv",
+    codebook: Annotated[
+        Path | None,
+        typer.Option("--codebook", help="Also write the codebook here (.xlsx, else CSV)."),
+    ] = None,
 ) -> None:
     """Write the raw answers, one row per response, with Vietnamese variable and value labels
-    (xlsx: repeats in their own sheets); the export is audited."""
+    (xlsx: repeats in their own sheets, the codebook as sheet `Biến`), streamed in batches with
+    a progress bar; the export is audited."""
     if file_format not in export.FORMATS:
         raise fail(f"unknown format {file_format!r}; one of: {', '.join(export.FORMATS)}")
-    write, _ = export.FORMATS[file_format]
-    with database_session() as session:
+    with database_session() as session, _progress_bar() as report:
         survey = service.get_survey(session, operator(session), survey_id, service.MANAGE)
-        data = export.table(session, survey)
+        try:
+            written = export.write_export(session, survey, file_format, output, progress=report)
+            if codebook is not None:
+                kind = "xlsx" if codebook.suffix.lower() == ".xlsx" else "csv"
+                export.write_codebook(written.codebook, kind, codebook)
+        except OSError as exc:
+            raise fail(f"cannot write {exc.filename}: {exc.strerror}") from None
         audit.record(
             session,
             actor=None,
@@ -88,13 +102,17 @@ def export_answers(
             action="survey.exported",
             target=f"survey:{survey.id}",
             unit_id=survey.unit_id,
-            detail={"format": file_format, "responses": len(data.rows)},
+            detail={"format": file_format, "responses": written.rows},
         )
-    try:
-        output.write_bytes(write(data))
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror}") from None
-    typer.echo(f"{len(data.rows)} responses written to {output}")
+    typer.echo(f"{written.rows} responses written to {output}")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[export.Progress]:
+    """A progress bar on stderr (stdout keeps the one-line summary) fed by progress(done, total)."""
+    with Progress(console=Console(stderr=True), transient=True) as bars:
+        task = bars.add_task("export", total=None)
+        yield lambda done, total: bars.update(task, completed=done, total=total)
 
 
 @survey_app.command("estimate")

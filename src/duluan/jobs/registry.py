@@ -26,6 +26,8 @@ from duluan.analysis import emerging_store, retag
 from duluan.ingest import collect, files
 from duluan.ingest.service import Progress
 from duluan.network import deadlines
+from duluan.plans import dashboard
+from duluan.surveys import export_jobs
 from duluan.warning import detect, forecast
 
 JobFunction = Callable[[sessionmaker[Session], dict[str, Any], Progress], dict[str, Any]]
@@ -42,6 +44,8 @@ JOBS: dict[str, JobFunction] = {
     "analysis.emerging": emerging_store.emerging_job,
     "analysis.retag": retag.retag_job,
     "network.remind": deadlines.remind_job,
+    "plans.remind": dashboard.remind_job,
+    "surveys.export": export_jobs.export_job,
 }
 # ---------------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from duluan.jobs.schedule import (
 from duluan.settings import Settings, get_settings
 from duluan.web.csrf import csrf_guard
 from duluan.web.deps import declared_action, locale_of
+from duluan.web.headers import SecurityHeaders
 from duluan.web.limits import BodySizeLimit
 from duluan.web.render import error_text, render
 from duluan.web.routes import (
@@ -41,17 +42,25 @@ from duluan.web.routes import (
     cases,
     demo,
     emerging,
+    field_reports,
     forecast,
     health,
     jobs,
     listening,
     login,
+    network,
     notifications,
     openrosa,
     overview,
+    petitions,
+    plans,
     push,
+    report_board,
     shell,
     sources,
+    survey_analysis,
+    survey_editor,
+    survey_exports,
     survey_forms,
     surveys,
     topics,
@@ -60,6 +69,7 @@ from duluan.web.routes import (
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS = (
+    openrosa.router,  # first: matched on every phone's submission, before ~100 routes
     health.router,
     login.router,
     shell.router,
@@ -74,14 +84,21 @@ ROUTERS = (
     demo.router,
     notifications.router,
     cases.router,
+    network.router,
+    field_reports.router,
+    report_board.router,
+    petitions.router,
+    plans.router,
     topics.router,
     surveys.router,
     survey_forms.router,
+    survey_editor.router,
+    survey_analysis.router,
+    survey_exports.router,
     admin.router,
     account.router,
     api.router,
     push.router,
-    openrosa.router,
 )
 
 
@@ -185,6 +202,8 @@ def create_app(settings: Settings | None = None, *, schedule: bool = False) -> F
                 due_collections(app.state.sessions),
                 hourly_detection(),
                 hourly("analysis.emerging"),
+                hourly("network.remind"),
+                hourly("plans.remind"),
                 daily_forecasts(app.state.sessions),
             ],
             interval=SCHEDULE_SECONDS,
@@ -202,19 +221,7 @@ def create_app(settings: Settings | None = None, *, schedule: bool = False) -> F
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-        )
-        return response
+    app.add_middleware(SecurityHeaders)  # outermost, as the `@app.middleware` it replaces was
 
     for router in ROUTERS:
         app.include_router(router)

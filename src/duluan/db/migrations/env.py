@@ -15,7 +15,9 @@ import duluan.auth.models
 import duluan.ingest.models
 import duluan.jobs.models
 import duluan.network.models
+import duluan.plans.models
 import duluan.surveys.models
+import duluan.surveys.weighting_models
 import duluan.warning.forecast
 import duluan.warning.models
 import duluan.warning.notifications  # noqa: F401

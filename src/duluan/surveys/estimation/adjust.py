@@ -57,6 +57,22 @@ def cell_key(values: pd.Series | list[object]) -> str:
     return " × ".join(parts)
 
 
+def column_keys(series: pd.Series) -> pd.Series:
+    """`cell_key` of every value of a column, computed once per distinct value (the columns are
+    categories: a few levels over many rows)."""
+    names = {value: cell_key([value]) for value in series.dropna().unique()}
+    return series.map(names)
+
+
+def row_keys(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    """`cell_key` of each row's `by` values (a missing value reads "nan", as `str` gives it)."""
+    parts = [column_keys(frame[column]).fillna("nan") for column in by]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.str.cat(part, sep=" × ")
+    return joined
+
+
 def margin_from_frame(
     frame: pd.DataFrame, by: list[str], totals: list[dict[str, object]]
 ) -> Margin:
@@ -78,7 +94,7 @@ def margin_from_frame(
         if key in targets:
             raise BadInput("estimation.errors.total_repeated", margin=name, level=key)
         targets[key] = float(total)
-    keys = frame[by].apply(lambda row: cell_key(list(row)), axis=1)
+    keys = row_keys(frame, by)
     present = sorted(set(keys))
     for level in present:
         if level not in targets:

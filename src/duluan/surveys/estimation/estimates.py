@@ -18,7 +18,7 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 from scipy import stats
 
 from duluan.errors import BadInput
-from duluan.surveys.estimation.adjust import cell_key
+from duluan.surveys.estimation.adjust import cell_key, column_keys
 from duluan.surveys.estimation.design import Design, FloatArray, require_columns
 from duluan.surveys.estimation.variance import linearised_covariance, replicate_covariance
 
@@ -104,7 +104,7 @@ def levels_of(series: pd.Series) -> list[str]:
 
 
 def _level_codes(series: pd.Series) -> pd.Series:
-    return series.map(lambda value: None if pd.isna(value) else cell_key([value]))
+    return column_keys(series)
 
 
 def domains(
@@ -114,11 +114,11 @@ def domains(
     if not by:
         return [(None, within)]
     require_columns(frame, *by)
-    keys = frame[by].apply(lambda r: tuple(cell_key([v]) for v in r), axis=1)
-    found = sorted(set(keys[frame[by].notna().all(axis=1).to_numpy()]))
+    keys = pd.DataFrame({column: column_keys(frame[column]) for column in by})
+    found = sorted(set(keys.dropna().itertuples(index=False, name=None)))
     result: list[tuple[dict[str, str] | None, BoolArray]] = []
     for key in found:
-        mask = (keys == key).to_numpy() & within
+        mask = (keys == list(key)).all(axis=1).to_numpy() & within
         result.append((dict(zip(by, key, strict=True)), mask))
     return result
 

@@ -23,7 +23,8 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_notifications_kind"), type_="check")
         batch_op.create_check_constraint(
-            op.f("ck_notifications_kind"), sa.text("kind IN ('alert', 'case', 'report', 'reminder')")
+            op.f("ck_notifications_kind"),
+            sa.text("kind IN ('alert', 'case', 'report', 'reminder')"),
         )
     op.create_table(
         "network_categories",

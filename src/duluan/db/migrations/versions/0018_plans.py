@@ -47,7 +47,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=32), nullable=False),
         sa.Column("target", sa.Float(), nullable=False),
         sa.CheckConstraint(
-            "source IN ('manual', 'reports_on_time', 'coverage', 'surveys_run', 'alerts_handled', 'petitions_answered')",
+            "source IN ('manual', 'reports_on_time', 'coverage', 'surveys_run', "
+            "'alerts_handled', 'petitions_answered')",
             name=op.f("ck_score_criteria_source"),
         ),
         sa.CheckConstraint("weight > 0", name=op.f("ck_score_criteria_weight")),
@@ -78,7 +79,8 @@ def upgrade() -> None:
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("updated_at", duluan.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "deadline_kind IN ('date', 'month', 'quarter', 'half_year', 'year', 'regular', 'by_guidance', 'unknown')",
+            "deadline_kind IN ('date', 'month', 'quarter', 'half_year', 'year', 'regular', "
+            "'by_guidance', 'unknown')",
             name=op.f("ck_plan_tasks_deadline_kind"),
         ),
         sa.CheckConstraint(
