@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from duluan.auth import units, users
 from duluan.auth.permissions import Actor
+from duluan.db.engine import session_factory
 from duluan.errors import BadInput, PermissionDenied
+from duluan.jobs import reminders
 from duluan.network import deadlines, field_reports
 from duluan.network.field_reports import Draft, Stream
 from duluan.warning.notifications import Notification
@@ -106,3 +108,20 @@ def test_reminders_go_before_the_deadline_to_units_that_have_not_reported_once(
     assert note.user_id == bao_yen.user_id
     assert note.link == "/network/reports/new?cadence=monthly&period=2026-11"
     assert "2026-11" in note.text and "20/11/2026" in note.text
+
+
+def test_the_hourly_reminders_job_reminds_once_a_day(db: Session, engine: Engine) -> None:
+    province = _actor(db, "lc.analyst", "analyst", "15")
+    deadlines.set_schedule(
+        db, province, units.find_by_code(db, "15"), cadence="monthly", due_day=20
+    )
+    _actor(db, "baoyen", "analyst", BAO_YEN)
+    db.commit()
+    at = {"at": datetime(2026, 11, 18, 2, 0, tzinfo=UTC).isoformat()}
+    steps: list[tuple[int, int | None]] = []
+
+    first = reminders.remind_job(session_factory(engine), at, lambda d, t: steps.append((d, t)))
+    again = reminders.remind_job(session_factory(engine), at, lambda d, t: None)
+
+    assert first == {"report_reminders": 1, "task_reminders": 0} and steps == [(1, 1)]
+    assert again == {"report_reminders": 0, "task_reminders": 0}

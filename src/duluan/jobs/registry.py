@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from duluan.analysis import emerging_store, retag
 from duluan.ingest import collect, files
 from duluan.ingest.service import Progress
-from duluan.network import deadlines
-from duluan.plans import dashboard
+from duluan.jobs import reminders
 from duluan.surveys import export_jobs
 from duluan.warning import detect, forecast
 
@@ -43,8 +42,7 @@ JOBS: dict[str, JobFunction] = {
     "warning.forecast": forecast.forecast_job,
     "analysis.emerging": emerging_store.emerging_job,
     "analysis.retag": retag.retag_job,
-    "network.remind": deadlines.remind_job,
-    "plans.remind": dashboard.remind_job,
+    "reminders.send": reminders.remind_job,
     "surveys.export": export_jobs.export_job,
 }
 # ---------------------------------------------------------------------------------------------

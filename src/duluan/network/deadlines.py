@@ -15,17 +15,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from duluan.analysis.rollups import day_of
 from duluan.auth import audit
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor
-from duluan.db.engine import transaction
 from duluan.db.types import utcnow
 from duluan.errors import BadInput
 from duluan.i18n import stored_text
-from duluan.ingest.service import Progress
 from duluan.network import periods
 from duluan.network.models import CADENCES, FieldReport, ReportSchedule
 from duluan.warning import delivery
@@ -247,14 +245,3 @@ def _remind_children(
             told.add(recipient.user_id)
             made += 1
     return made
-
-
-def remind_job(
-    factory: sessionmaker[Session], payload: dict[str, Any], progress: Progress
-) -> dict[str, Any]:
-    """Job step (hourly): the reminders due today, Vietnamese time; idempotent."""
-    at = datetime.fromisoformat(payload["at"]) if payload.get("at") else utcnow()
-    with transaction(factory, write=True) as session:
-        made = remind(session, day_of(at))
-    progress(1, 1)
-    return {"reminders": made}

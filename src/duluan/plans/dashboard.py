@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased
 
-from duluan.analysis.rollups import day_of
 from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor, scope_filter
-from duluan.db.engine import transaction
-from duluan.db.types import utcnow
 from duluan.i18n import stored_text
-from duluan.ingest.service import Progress
 from duluan.plans.models import Plan, Task
 from duluan.warning import delivery
 from duluan.warning.notifications import Notification
@@ -117,14 +112,3 @@ def remind(session: Session, today: date) -> int:
                 )
                 made += 1
     return made
-
-
-def remind_job(
-    factory: sessionmaker[Session], payload: dict[str, Any], progress: Progress
-) -> dict[str, Any]:
-    """Job step (hourly): task reminders due today, Vietnamese time; idempotent."""
-    at = datetime.fromisoformat(payload["at"]) if payload.get("at") else utcnow()
-    with transaction(factory, write=True) as session:
-        made = remind(session, day_of(at))
-    progress(1, 1)
-    return {"reminders": made}

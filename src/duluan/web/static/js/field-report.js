@@ -8,7 +8,7 @@
   "use strict";
 
   const form = document.getElementById("fr-form");
-  if (!form) return;
+  if (!form || !window.duluanDevice) return;
   const MESSAGES = JSON.parse(form.dataset.messages);
   const USER = form.dataset.user || "anon";
   const DRAFT_KEY = `duluan.fieldReport.${USER}.draft`;
@@ -19,38 +19,7 @@
   const fill = (message, params = {}) =>
     message.replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
 
-  // --- storage on the device (localStorage may refuse: private browsing, a full disk) ---------
-
-  const load = (key, fallback) => {
-    try {
-      const stored = localStorage.getItem(key);
-      return stored ? JSON.parse(stored) : fallback;
-    } catch (error) {
-      return fallback;
-    }
-  };
-  const save = (key, value) => {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
-  const forget = (key) => {
-    try {
-      localStorage.removeItem(key);
-    } catch (error) {
-      /* nothing stored, nothing to remove */
-    }
-  };
-
-  // crypto.randomUUID exists only on https and localhost; intranets often serve plain http.
-  const newInstanceId = () => {
-    if (window.crypto && crypto.randomUUID) return `uuid:${crypto.randomUUID()}`;
-    const hex = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    return `uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-  };
+  const { load, save, forget, newInstanceId } = window.duluanDevice;
 
   const status = $("#fr-status");
   const say = (message) => {

@@ -13,7 +13,7 @@
   "use strict";
 
   const specElement = document.getElementById("sf-spec");
-  if (!specElement || !window.duluanExpressions) return;
+  if (!specElement || !window.duluanExpressions || !window.duluanDevice) return;
   const spec = JSON.parse(specElement.textContent);
   const { evaluate } = window.duluanExpressions;
   const form = document.getElementById("sf-form");
@@ -31,41 +31,7 @@
   const fill = (message, params = {}) =>
     message.replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
 
-  // --- storage on the device (localStorage may refuse: private browsing, a full disk) ---------
-
-  const load = (key, fallback) => {
-    try {
-      const stored = localStorage.getItem(key);
-      return stored ? JSON.parse(stored) : fallback;
-    } catch (error) {
-      return fallback;
-    }
-  };
-  const save = (key, value) => {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (error) {
-      return false;
-    }
-  };
-  const forget = (key) => {
-    try {
-      localStorage.removeItem(key);
-    } catch (error) {
-      /* nothing stored, nothing to remove */
-    }
-  };
-
-  // crypto.randomUUID exists only on https and localhost; intranets often serve plain http.
-  const newInstanceId = () => {
-    if (window.crypto && crypto.randomUUID) return `uuid:${crypto.randomUUID()}`;
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-    return `uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  };
+  const { load, save, forget, newInstanceId } = window.duluanDevice;
   const newDraft = () => ({
     instance_id: newInstanceId(),
     started_at: new Date().toISOString(),
