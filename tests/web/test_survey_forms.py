@@ -456,6 +456,14 @@ def test_or_other_adds_a_text_box_that_the_server_checks_and_keeps(
         "nguon_other": "Loa phường",
     }
     assert stored["uuid:6f1c1a52-0000-4000-8000-000000000002"] == {"nguon": "bao"}
+    # The staff see and export the text too.
+    login(client, "lc.owner")
+    exported = client.get(f"/surveys/{survey.id}/export.csv").content.decode("utf-8-sig")
+    header = exported.splitlines()[0].split(",")
+    assert header[header.index("nguon") + 1] == "nguon_other" and "Loa phường" in exported
+    response_id = next(r.id for r in db.scalars(select(Response)) if r.answers.get("nguon_other"))
+    page = client.get(f"/surveys/{survey.id}/responses/{response_id}").text
+    assert "Loa phường" in page
 
 
 def test_expression_defaults_travel_as_trees_and_unsupported_ones_leave_the_question_empty(

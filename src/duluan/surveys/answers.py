@@ -46,7 +46,7 @@ import heapq
 import math
 import threading
 from collections import ChainMap, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -76,6 +76,7 @@ __all__ = [
     "other_question",
     "raise_if_invalid",
     "validate",
+    "walk_with_other",
 ]
 
 MAX_REPEAT_INSTANCES = 500  # instances of one repeat (household members, plots, …)
@@ -214,6 +215,15 @@ class CompiledForm:
             )
             if question.or_other and self.form.find(f"{question.name}_other") is None:
                 self._collect((other_question(question),), groups, nodes, group_relevant)
+
+
+def walk_with_other(form: Form) -> Iterator[tuple[tuple[str, ...], Question]]:
+    """`form.walk()` with the text question of each `or_other` choice right after its question
+    (where the form has no question of that name itself): every question an answer may hold."""
+    for path, question in form.walk():
+        yield path, question
+        if question.or_other and form.find(f"{question.name}_other") is None:
+            yield path, other_question(question)
 
 
 def other_question(question: Question) -> Question:

@@ -22,6 +22,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from duluan.ingest.dates import VIETNAM_TIME
+from duluan.surveys.answers import walk_with_other
 from duluan.surveys.form import Form, Question
 from duluan.surveys.models import Response, Survey, SurveyVersion
 from duluan.surveys.service import form_of, versions
@@ -204,7 +205,7 @@ def _variables(forms: Sequence[Form]) -> tuple[list[Variable], dict[str, list[Va
     main: dict[str, Variable] = {}
     repeats: dict[str, dict[str, Variable]] = {}
     for form in forms:
-        for path, question in form.walk():
+        for path, question in walk_with_other(form):
             if question.type in SKIPPED_TYPES:
                 continue
             inside = next((p for p in path if _is_repeat(form, p)), None)

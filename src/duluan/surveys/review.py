@@ -151,7 +151,7 @@ def asked(form: Form) -> list[tuple[Question, str]]:
     repeats = {q.name for _, q in form.walk() if q.type == "repeat"}
     return [
         (question, form.text(question.label) or question.name)
-        for path, question in form.walk()
+        for path, question in answer_checks.walk_with_other(form)
         if not question.is_container and question.type != "note" and not repeats.intersection(path)
     ]
 
