@@ -44,6 +44,9 @@ def test_a_manager_edits_the_questionnaire_and_saves_a_new_version(page: Page, d
     adding.get_by_label("Danh sách phương án").fill("co_khong")
     adding.get_by_role("button", name="Thêm", exact=True).click()
     expect(page.get_by_text("Đã thêm câu hỏi vào bản nháp.")).to_be_visible()
+    # The page puts the cursor in the new question's name once the editor has settled; typing
+    # elsewhere before then would race with it, as a person would not.
+    expect(page.locator("input[name='q/dung_truc_tuyen/name']")).to_be_focused()
 
     new_choice = page.locator("#list-co_khong .ed-new-choice")
     for code, label in (("co", "Đã dùng"), ("khong", "Chưa dùng")):
@@ -51,9 +54,11 @@ def test_a_manager_edits_the_questionnaire_and_saves_a_new_version(page: Page, d
         new_choice.get_by_label("Nhãn phương án mới (Tiếng Việt (vi))").fill(label)
         new_choice.get_by_label("Nhãn phương án mới (Tiếng Việt (vi))").press("Enter")
         expect(page.locator("#list-co_khong tbody tr")).to_have_count(2 if code == "co" else 3)
+        expect(new_choice.get_by_label("Mã phương án mới")).to_be_focused()  # for the next one
     _shot(page, "editor-choices")
 
     page.get_by_role("button", name="Sửa câu hỏi ly_do").click()
+    expect(page.locator("input[name='q/ly_do/name']")).to_be_focused()
     page.locator("input[name='q/ly_do/relevant']").fill("${dung_truc_tuyen} = = 'khong'")
     page.get_by_role("button", name="Cập nhật câu hỏi").click()
     expect(page.locator("#q-ly_do .ed-problem")).to_be_visible()  # refused, beside the question
