@@ -19,5 +19,6 @@ class Base(DeclarativeBase):
 
 
 def one_of(column: str, values: tuple[str, ...]) -> str:
-    """A CHECK constraint's text keeping `column` to `values`."""
+    """A CHECK constraint's text keeping `column` to `values` (written out: the repr of a
+    one-element tuple, `('a',)`, is not SQL)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -27,7 +27,6 @@ from duluan.i18n import stored_text
 from duluan.network import periods
 from duluan.network.models import CADENCES, FieldReport, ReportSchedule
 from duluan.warning import delivery
-from duluan.warning.notifications import Notification
 
 MAX_REMIND_DAYS = 15
 BOARD_STATES = ("on_time", "late", "missing", "pending")
@@ -212,36 +211,8 @@ def _remind_children(
     )
     firsts = _first_reports(session, [c.id for c in children], schedule.cadence, period)
     waiting = [c for c in children if c.id not in firsts]
-    if not waiting:
-        return 0
     link = f"/network/reports/new?cadence={schedule.cadence}&period={period}"
-    staff = delivery.staff(session, [c.id for c in waiting])
-    made = 0
-    for child in waiting:
-        told = set(
-            session.scalars(
-                select(Notification.user_id).where(
-                    Notification.kind == "reminder",
-                    Notification.unit_id == child.id,
-                    Notification.link == link,
-                )
-            )
-        )
-        text = stored_text(
-            "notifications.reminder_text", period=period, due=f"{due:%d/%m/%Y}", unit=parent.name
-        )
-        for recipient in staff.get(child.id, []):
-            if recipient.user_id in told:
-                continue
-            session.add(
-                Notification(
-                    user_id=recipient.user_id,
-                    unit_id=child.id,
-                    kind="reminder",
-                    text=text[:500],
-                    link=link,
-                )
-            )
-            told.add(recipient.user_id)
-            made += 1
-    return made
+    text = stored_text(
+        "notifications.reminder_text", period=period, due=f"{due:%d/%m/%Y}", unit=parent.name
+    )
+    return sum(delivery.remind_once(session, child.id, link, text) for child in waiting)

@@ -19,7 +19,6 @@ from duluan.auth.permissions import Actor, scope_filter
 from duluan.i18n import stored_text
 from duluan.plans.models import Plan, Task
 from duluan.warning import delivery
-from duluan.warning.notifications import Notification
 
 DUE_SOON_DAYS = 30
 REMIND_DAYS = 7
@@ -83,32 +82,11 @@ def remind(session: Session, today: date) -> int:
     made = 0
     for task in due:
         assert task.lead_unit_id is not None  # noqa: S101 - filtered above
-        link = f"/plans/{task.plan_id}#task-{task.id}"
-        told = set(
-            session.scalars(
-                select(Notification.user_id).where(
-                    Notification.kind == "reminder", Notification.link == link
-                )
-            )
-        )
         text = stored_text(
             "notifications.task_reminder_text",
             task=task.content[:200],
             due=f"{task.due_on:%d/%m/%Y}",
         )
-        for recipients in delivery.staff(session, [task.lead_unit_id]).values():
-            for recipient in recipients:
-                if recipient.user_id in told:
-                    continue
-                told.add(recipient.user_id)
-                session.add(
-                    Notification(
-                        user_id=recipient.user_id,
-                        unit_id=task.lead_unit_id,
-                        kind="reminder",
-                        text=text[:500],
-                        link=link,
-                    )
-                )
-                made += 1
+        link = f"/plans/{task.plan_id}#task-{task.id}"
+        made += delivery.remind_once(session, task.lead_unit_id, link, text)
     return made

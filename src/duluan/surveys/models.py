@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from duluan.db.base import Base
+from duluan.db.base import Base, one_of
 from duluan.db.types import UTCDateTime, utcnow
 
 SURVEY_STATUSES = ("draft", "open", "closed")
@@ -35,10 +35,6 @@ ACCESS_MODES = ("public", "token", "accounts")  # who may open the web form
 CHANNELS = ("web", "odk", "paper")
 RESPONSE_STATUSES = ("submitted", "approved", "rejected")
 CHANGE_ACTIONS = ("submitted", "resubmitted", "approved", "rejected", "corrected")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Survey(Base):
@@ -50,8 +46,8 @@ class Survey(Base):
 
     __tablename__ = "surveys"
     __table_args__ = (
-        CheckConstraint(_one_of("status", SURVEY_STATUSES), name="status"),
-        CheckConstraint(_one_of("access", ACCESS_MODES), name="access"),
+        CheckConstraint(one_of("status", SURVEY_STATUSES), name="status"),
+        CheckConstraint(one_of("access", ACCESS_MODES), name="access"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,8 +102,8 @@ class Response(Base):
     __tablename__ = "survey_responses"
     __table_args__ = (
         UniqueConstraint("survey_id", "instance_id"),
-        CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
-        CheckConstraint(_one_of("status", RESPONSE_STATUSES), name="status"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+        CheckConstraint(one_of("status", RESPONSE_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,7 +127,7 @@ class ResponseChange(Base):
     rejected or corrected by a reviewer, with the answers before and after a correction."""
 
     __tablename__ = "survey_response_changes"
-    __table_args__ = (CheckConstraint(_one_of("action", CHANGE_ACTIONS), name="action"),)
+    __table_args__ = (CheckConstraint(one_of("action", CHANGE_ACTIONS), name="action"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(

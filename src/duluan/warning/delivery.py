@@ -230,6 +230,37 @@ def staff(session: Session, unit_ids: list[int]) -> dict[int, list[Recipient]]:
     return found
 
 
+def remind_once(session: Session, unit_id: int, link: str, text: str) -> int:
+    """A `reminder` notification about `link` for each active staff member of the unit not yet
+    reminded of it (reminder jobs run hourly; each person hears once); the number made."""
+    told = set(
+        session.scalars(
+            select(Notification.user_id).where(
+                Notification.kind == "reminder",
+                Notification.unit_id == unit_id,
+                Notification.link == link,
+            )
+        )
+    )
+    made = 0
+    for recipients in staff(session, [unit_id]).values():
+        for recipient in recipients:
+            if recipient.user_id in told:
+                continue
+            told.add(recipient.user_id)
+            session.add(
+                Notification(
+                    user_id=recipient.user_id,
+                    unit_id=unit_id,
+                    kind="reminder",
+                    text=text[:500],
+                    link=link,
+                )
+            )
+            made += 1
+    return made
+
+
 def _decided(session: Session, unit_id: int, alert: Alert) -> bool:
     statement = select(DeliveryDecision.id).where(
         DeliveryDecision.unit_id == unit_id, DeliveryDecision.alert_id == alert.id

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 import duluan.auth.models
 import duluan.warning.models  # noqa: F401 - registers alerts, which notifications point at
-from duluan.db.base import Base
+from duluan.db.base import Base, one_of
 from duluan.db.types import UTCDateTime, utcnow
 
 # an alert delivered; a hotspot case assigned to the user's unit; an urgent field report; a
@@ -30,11 +30,6 @@ KINDS = ("alert", "case", "report", "reminder")
 EMAIL_STATES = ("none", "pending", "sent", "failed")
 OUTCOMES = ("delivered", "rate_limited", "cooled_down", "filtered")
 HELD_BACK = ("rate_limited", "cooled_down")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    """A CHECK condition; written out because a one-element tuple's repr is not SQL."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Notification(Base):
@@ -53,8 +48,8 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         UniqueConstraint("user_id", "kind", "alert_id"),
-        CheckConstraint(_one_of("kind", KINDS), name="kind"),
-        CheckConstraint(_one_of("email_state", EMAIL_STATES), name="email_state"),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("email_state", EMAIL_STATES), name="email_state"),
         # The bell's count: one user's unread notifications.
         Index("ix_notifications_user_unread", "user_id", "read_at", "in_app"),
         Index("ix_notifications_email_state", "email_state"),
@@ -110,7 +105,7 @@ class DeliveryDecision(Base):
     __tablename__ = "delivery_decisions"
     __table_args__ = (
         UniqueConstraint("unit_id", "alert_id"),
-        CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome"),
+        CheckConstraint(one_of("outcome", OUTCOMES), name="outcome"),
         Index("ix_delivery_decisions_unit_decided", "unit_id", "decided_at"),
     )
 

@@ -14,7 +14,9 @@ def attachment(body: bytes, media_type: str, filename: str) -> Response:
     """`body` as a download named `filename` (any characters: an ASCII fallback and the UTF-8
     name, RFC 6266), never sniffed into something the browser would render."""
     fallback = _UNSAFE.sub("_", filename).strip("_") or "tep"
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    disposition = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
     return Response(
         body,
         media_type=media_type,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -36,6 +35,7 @@ from duluan.network.models import (
 from duluan.network.territory import resolve_place, territory_of
 from duluan.warning import cases
 from duluan.web.deps import SessionDep, current_actor, locale_of, need
+from duluan.web.downloads import attachment
 from duluan.web.field_report_form import (
     FormValues,
     draft_of,
@@ -308,16 +308,7 @@ def report_attachment(
     )
     if found is None:
         raise NotFound("field_reports.errors.attachment_unknown", id=attachment_id)
-    disposition = f"attachment; filename*=UTF-8''{_quoted(found.name)}"
-    return Response(
-        found.data,
-        media_type=found.content_type,
-        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
-    )
-
-
-def _quoted(name: str) -> str:
-    return quote(name, safe="")
+    return attachment(found.data, found.content_type, found.name)
 
 
 @router.post("/reports/{report_id}/streams/{stream_id}/pick")

@@ -24,6 +24,7 @@ from duluan.network.models import CATEGORY_KINDS, COLLABORATOR_STATUSES
 from duluan.network.territory import territory_of
 from duluan.web import network_view as view
 from duluan.web.deps import SessionDep, locale_of, need
+from duluan.web.downloads import attachment
 from duluan.web.render import error_text, render
 
 router = APIRouter(prefix="/network", include_in_schema=False)
@@ -367,9 +368,7 @@ def recognition_file(request: Request, db: SessionDep, actor: Viewer, kind: str)
         detail={"format": kind, "collaborators": len(found.collaborators)},
     )
     name = f"thi-dua-ctv-{unit.code}-{year}.{kind}"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, media, name)
 
 
 # --- Lists --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from duluan.surveys import analysis_data, analysis_tables, service, weighting
 from duluan.surveys.models import Survey
 from duluan.surveys.weighting_models import WeightingScheme
 from duluan.web.deps import SessionDep, locale_of, need
+from duluan.web.downloads import attachment
 from duluan.web.render import error_text, render
 
 router = APIRouter(prefix="/surveys", include_in_schema=False)
@@ -208,9 +209,7 @@ def analysis_file(
     body = write(analysis_tables.rows_of(table, _translator(request)))
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{survey.form_id}-{q}{'-' + by if by else ''}")
     name = f"{stem}.{kind}"
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, media, name)
 
 
 def _translator(request: Request) -> Any:

@@ -29,6 +29,7 @@ from duluan.surveys.models import (
 from duluan.surveys.models import Response as SurveyResponse
 from duluan.surveys.xlsform import read_xlsform, write_xlsform
 from duluan.web.deps import SessionDep, locale_of, need
+from duluan.web.downloads import attachment
 from duluan.web.render import error_text, render
 from duluan.web.routes.sources import managed_units
 
@@ -215,7 +216,7 @@ def survey_version_file(db: SessionDep, actor: Viewer, survey_id: int, number: i
     if not found:
         raise BadInput("surveys.errors.no_version")
     data = found[0].xlsform or write_xlsform(service.form_of(found[0]))
-    return _download(
+    return attachment(
         data, export.FORMATS["xlsx"][1], f"{survey.form_id}-v{found[0].form_version}.xlsx"
     )
 
@@ -238,14 +239,7 @@ def survey_export(db: SessionDep, actor: Manager, survey_id: int, kind: str) -> 
         detail={"format": kind, "responses": len(data.rows)},
     )
     db.commit()
-    return _download(body, media, f"{survey.form_id}.{kind}")
-
-
-def _download(body: bytes, media: str, name: str) -> Response:
-    """A file the browser saves under `name` (form ids are ASCII names, safe in the header)."""
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, media, f"{survey.form_id}.{kind}")
 
 
 @router.get("/{survey_id}/responses")
