@@ -4,6 +4,9 @@
 #   chromium         browser driven by Playwright in the browser tests
 #   fonts-noto-core  so Vietnamese text renders in screenshots
 #   redis-server     Celery broker for the job-runner tests (real Redis on loopback)
+#   libpango-1.0-0, libpangoft2-1.0-0
+#                    text layout WeasyPrint needs to print reports as PDF
+#   fonts-liberation Liberation Serif, metric-compatible with Times New Roman, for report PDFs
 set -euo pipefail
 
 installed() {
@@ -20,6 +23,9 @@ fi
 if ! installed fonts-noto-core; then
     missing+=(fonts-noto-core)
 fi
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; do
+    installed "$package" || missing+=("$package")
+done
 if ! installed redis-server && ! command -v redis-server >/dev/null; then
     missing+=(redis-server)
 fi

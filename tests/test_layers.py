@@ -28,7 +28,13 @@ LAYERS = {
 }
 # Alembic's env.py must see every table, so migrations are outside the rule by design.
 EXEMPT = {PACKAGE / "db" / "migrations" / "env.py"}
-ONLY_IN = {"fastapi": {"web"}, "starlette": {"web"}, "docx": {"reports"}, "weasyprint": {"reports"}}
+ONLY_IN = {
+    "fastapi": {"web"},
+    "starlette": {"web"},
+    "docx": {"reports"},
+    "weasyprint": {"reports"},
+    "matplotlib": {"reports"},
+}
 
 
 def _imports(path: Path) -> set[str]:

@@ -16,7 +16,9 @@ import duluan.ingest.models
 import duluan.jobs.models
 import duluan.network.models
 import duluan.plans.models
+import duluan.reports.models
 import duluan.surveys.models
+import duluan.surveys.publication_models
 import duluan.surveys.weighting_models
 import duluan.warning.forecast
 import duluan.warning.models
