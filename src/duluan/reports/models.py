@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 import duluan.auth.models  # noqa: F401 - registers org_units and users
 from duluan.db.base import Base, one_of
 from duluan.db.types import UTCDateTime, utcnow
-from duluan.reports.document import KINDS
+from duluan.reports.document import KINDS, LAYOUTS
 
 STATUSES = ("draft", "final")
 
@@ -43,4 +43,26 @@ class Report(Base):
     consolidated_from: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Letterhead(Base):
+    """How a unit's documents are headed and signed (REPORT-FORMAT.md: a template chosen per
+    issuing unit). `number_code` is the part of the number after the count, e.g. "BC/TU" in
+    "Số 12-BC/TU"; `recipients` are the "Nơi nhận" lines without their leading dash."""
+
+    __tablename__ = "report_letterheads"
+    __table_args__ = (CheckConstraint(one_of("layout", LAYOUTS), name="layout"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), unique=True)
+    layout: Mapped[str] = mapped_column(String(16), default="party")
+    superior: Mapped[str] = mapped_column(String(300), default="")
+    issuer: Mapped[str] = mapped_column(String(300))
+    number_code: Mapped[str] = mapped_column(String(64), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    signer_authority: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -50,9 +50,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reports_unit_id"), ["unit_id"], unique=False)
+    op.create_table(
+        "report_letterheads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("layout", sa.String(length=16), nullable=False),
+        sa.Column("superior", sa.String(length=300), nullable=False),
+        sa.Column("issuer", sa.String(length=300), nullable=False),
+        sa.Column("number_code", sa.String(length=64), nullable=False),
+        sa.Column("place", sa.String(length=100), nullable=False),
+        sa.Column("signer_authority", sa.String(length=200), nullable=False),
+        sa.Column("signer_title", sa.String(length=200), nullable=False),
+        sa.Column("signer_name", sa.String(length=200), nullable=False),
+        sa.Column("recipients", sa.JSON(), nullable=False),
+        sa.Column("updated_at", duluan.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "layout IN ('party', 'state')", name=op.f("ck_report_letterheads_layout")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["org_units.id"], name=op.f("fk_report_letterheads_unit_id_org_units")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_letterheads")),
+        sa.UniqueConstraint("unit_id", name=op.f("uq_report_letterheads_unit_id")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("report_letterheads")
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reports_unit_id"))
 
