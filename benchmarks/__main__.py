@@ -18,6 +18,7 @@ BENCHMARKS: tuple[str, ...] = (
     "submissions",
     "raking",
     "survey_export",
+    "report_printing",
 )
 
 

@@ -6,7 +6,8 @@
 #   redis-server     Celery broker for the job-runner tests (real Redis on loopback)
 #   libpango-1.0-0, libpangoft2-1.0-0
 #                    text layout WeasyPrint needs to print reports as PDF
-#   fonts-liberation Liberation Serif, metric-compatible with Times New Roman, for report PDFs
+#   fonts-liberation2 Liberation Serif 2 (metric-compatible with Times New Roman, with
+#                    the Vietnamese letters) for report PDFs
 set -euo pipefail
 
 installed() {
@@ -23,7 +24,7 @@ fi
 if ! installed fonts-noto-core; then
     missing+=(fonts-noto-core)
 fi
-for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; do
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2; do
     installed "$package" || missing+=("$package")
 done
 if ! installed redis-server && ! command -v redis-server >/dev/null; then

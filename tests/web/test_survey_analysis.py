@@ -195,7 +195,7 @@ def test_a_question_that_cannot_be_tabulated_is_explained(client: TestClient, db
     survey = make_survey(db, responses=20)
     login(client, "lc.owner")
 
-    page = client.get(f"/surveys/{survey.id}/analysis?q=tuoi")
+    page = client.get(f"/surveys/{survey.id}/analysis?q=y_kien")
     same = client.get(f"/surveys/{survey.id}/analysis?q=hai_long&by=hai_long")
     file = client.get(f"/surveys/{survey.id}/analysis.pdf?q=hai_long")
 

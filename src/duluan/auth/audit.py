@@ -62,6 +62,8 @@ AUDITED_ACTIONS = (
     "survey.response_rejected",
     "survey.response_corrected",
     "survey.weights_computed",
+    "survey.published",
+    "survey.publication_withdrawn",
     "network.category_added",
     "network.category_changed",
     "network.collaborator_added",
@@ -85,6 +87,15 @@ AUDITED_ACTIONS = (
     "scorecard.criterion_set",
     "scorecard.scored",
     "network.recognition_exported",
+    "report.generated",
+    "report.saved",
+    "report.finalized",
+    "report.redrafted",
+    "report.consolidated",
+    "report.downloaded",
+    "report.letterhead_saved",
+    "scorecard.exported",
+    "plan.exported",
 )
 
 

@@ -85,6 +85,10 @@ ACTIONS: dict[str, Action] = {
         frozenset({"admin"}), "Edit the sector and stratum lists (admin of the root unit)."
     ),
     "reports.view": Action(_STAFF, "Read periodic and urgent reports."),
+    "reports.manage": Action(
+        frozenset({"admin", "analyst"}),
+        "Generate, edit, finalise and consolidate a unit's reports; keep its letterhead.",
+    ),
     "plans.view": Action(_STAFF, "Read plans, tasks and scorecards."),
     "plans.manage": Action(
         frozenset({"admin", "analyst"}),

@@ -21,6 +21,8 @@ from duluan.cli.listening import (
 )
 from duluan.cli.network import network_app
 from duluan.cli.nlp import analyze, nlp_app
+from duluan.cli.plans import plans_app
+from duluan.cli.reports import report_app
 from duluan.cli.surveys import survey_app
 from duluan.cli.warning import alerts_app
 from duluan.settings import get_settings
@@ -44,6 +46,8 @@ app.command("demo")(demo_command)
 app.command("emerging")(emerging_command)
 app.add_typer(survey_app, name="survey")
 app.add_typer(network_app, name="network")
+app.add_typer(plans_app, name="plans")
+app.add_typer(report_app, name="report")
 
 
 @app.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from duluan.demo import cases, detection, emerging, listening, network, surveys
+from duluan.demo import cases, detection, emerging, listening, network, plans, reports, surveys
 from duluan.demo.plan import DemoPlan
 
 
@@ -28,4 +28,6 @@ LOADERS: tuple[DemoLoader, ...] = (
     DemoLoader("emerging", "Gom nhóm vấn đề mới nổi", emerging.load),
     DemoLoader("surveys", "Cuộc điều tra mô phỏng và phiếu trả lời", surveys.load),
     DemoLoader("network", "Mạng lưới cộng tác viên, báo cáo và kiến nghị", network.load),
+    DemoLoader("plans", "Kế hoạch, nhiệm vụ và bảng điểm đánh giá", plans.load),
+    DemoLoader("reports", "Báo cáo tháng, quý soạn sẵn cho Lào Cai", reports.load),
 )

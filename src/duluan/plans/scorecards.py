@@ -33,6 +33,7 @@ from duluan.surveys.models import Survey
 from duluan.warning.models import Alert
 
 MAX_CRITERIA = 50
+Boards = dict[tuple[int, str], deadlines.Board]  # (parent unit id, period) -> its board
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,16 @@ def score(
 
 
 def scorecard(
-    session: Session, actor: Actor, setter: OrgUnit, unit: OrgUnit, year: int, today: date
+    session: Session,
+    actor: Actor,
+    setter: OrgUnit,
+    unit: OrgUnit,
+    year: int,
+    today: date,
+    boards: Boards | None = None,
 ) -> Scorecard:
-    """`unit`'s scorecard on the criteria `setter` set for `year`."""
+    """`unit`'s scorecard on the criteria `setter` set for `year`. `boards` keeps the parent's
+    submission boards between the cards of sibling units (each board covers them all)."""
     actor.require("plans.view", unit.path)
     lines = []
     for criterion in criteria(session, setter, year):
@@ -169,10 +177,23 @@ def scorecard(
             value = given.value if given else None
             lines.append(Line(criterion, value, "", given.note if given else ""))
             continue
-        share, figure = _measure(session, actor, criterion.source, unit, year, today)
+        share, figure = _measure(session, actor, criterion.source, unit, year, today, boards)
         value = min(100.0, 100.0 * share / criterion.target)
         lines.append(Line(criterion, value, figure, ""))
     return Scorecard(unit, year, lines)
+
+
+def cards_below(
+    session: Session, actor: Actor, setter: OrgUnit, year: int, today: date
+) -> list[Scorecard]:
+    """The scorecards of the units directly below `setter` on its criteria for `year`, by name
+    (the side-by-side table the setter compares its units on)."""
+    actor.require("plans.view", setter.path)
+    below = session.scalars(
+        select(OrgUnit).where(OrgUnit.parent_id == setter.id).order_by(OrgUnit.search_name)
+    )
+    boards: Boards = {}
+    return [scorecard(session, actor, setter, unit, year, today, boards) for unit in below]
 
 
 def criterion_of(session: Session, actor: Actor, criterion_id: int) -> Criterion:
@@ -187,13 +208,19 @@ def criterion_of(session: Session, actor: Actor, criterion_id: int) -> Criterion
 
 
 def _measure(
-    session: Session, actor: Actor, source: str, unit: OrgUnit, year: int, today: date
+    session: Session,
+    actor: Actor,
+    source: str,
+    unit: OrgUnit,
+    year: int,
+    today: date,
+    boards: Boards | None = None,
 ) -> tuple[float, str]:
     """(the figure in the criterion's unit: a percentage or a count, the figure in words)."""
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
     if source == "reports_on_time":
-        return _reports_on_time(session, actor, unit, year, today)
+        return _reports_on_time(session, actor, unit, year, today, {} if boards is None else boards)
     if source == "coverage":
         found = coverage.matrix(session, actor, unit)
         met = sum(1 for t in found.targets if not t.gap)
@@ -237,7 +264,7 @@ def _measure(
 
 
 def _reports_on_time(
-    session: Session, actor: Actor, unit: OrgUnit, year: int, today: date
+    session: Session, actor: Actor, unit: OrgUnit, year: int, today: date, boards: Boards
 ) -> tuple[float, str]:
     parent = session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
     schedule = (
@@ -258,7 +285,10 @@ def _reports_on_time(
     ]
     on_time = 0
     for period in ended:
-        board = deadlines.board(session, actor, parent, schedule, period, today)
+        key = (parent.id, period)
+        if key not in boards:
+            boards[key] = deadlines.board(session, actor, parent, schedule, period, today)
+        board = boards[key]
         on_time += any(r.unit.id == unit.id and r.state == "on_time" for r in board.rows)
     return _share(on_time, len(ended))
 

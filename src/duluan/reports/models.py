@@ -33,7 +33,8 @@ class Report(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    period_label: Mapped[str] = mapped_column(String(16))  # "2026-10", "2026-Q3", "2026-H1", "2026"
+    # "2026-10", "2026-Q3", "2026-H1", "2026", urgent "2026-10-14..2026-10-20"
+    period_label: Mapped[str] = mapped_column(String(32))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="draft")

@@ -21,6 +21,7 @@ import pandas as pd  # type: ignore[import-untyped]  # no stubs installed
 
 from duluan.errors import BadInput
 from duluan.surveys.analysis_data import AnalysisData, Variable
+from duluan.surveys.analysis_design import SIMPLE, SampleDesign, described, prepared
 from duluan.surveys.estimation import analyse, parse_spec
 from duluan.surveys.estimation.estimates import Z_95
 from duluan.surveys.weighting import adjust_step, stored_trim
@@ -66,6 +67,7 @@ class Table:
     respondents: int
     scheme: WeightingScheme | None
     test: dict[str, Any] | None = None
+    design: SampleDesign = SIMPLE
 
     @property
     def significant(self) -> bool | None:
@@ -102,23 +104,33 @@ class Table:
         }
 
 
-def _frame_and_adjust(
-    data: AnalysisData, scheme: WeightingScheme | None
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """The responses to analyse and the engine's adjustment: a scheme's own responses and its
-    weighting, or every loaded response unweighted."""
-    if scheme is None:
-        return data.frame, []
-    weighted = {int(key) for key in scheme.weights}
-    frame = data.frame[data.frame["_response_id"].isin(weighted)].reset_index(drop=True)
-    if frame.empty:
-        raise BadInput(f"{ERRORS}.scheme_no_rows")
-    return frame, [adjust_step(scheme.targets, stored_trim(scheme))]
+@dataclass(frozen=True)
+class Prepared:
+    """The responses to analyse and the engine's design and adjustment for them."""
+
+    frame: pd.DataFrame
+    design: dict[str, Any]
+    adjust: list[dict[str, Any]]
+
+    def run(self, estimates: list[dict[str, Any]]) -> Any:
+        spec = {"design": self.design, "adjust": self.adjust, "estimates": estimates}
+        return analyse(self.frame, parse_spec(spec))
 
 
-def _run(frame: pd.DataFrame, adjust: list[dict[str, Any]], estimates: list[dict[str, Any]]) -> Any:
-    spec = {"design": {}, "adjust": adjust, "estimates": estimates}
-    return analyse(frame, parse_spec(spec))
+def prepare(
+    data: AnalysisData, scheme: WeightingScheme | None, design: SampleDesign = SIMPLE
+) -> Prepared:
+    """A scheme's own responses and its weighting, or every loaded response unweighted; with
+    the declared sample design (strata, clusters, fpc) when there is one."""
+    frame, adjust = data.frame, []
+    if scheme is not None:
+        weighted = {int(key) for key in scheme.weights}
+        frame = frame[frame["_response_id"].isin(weighted)].reset_index(drop=True)
+        if frame.empty:
+            raise BadInput(f"{ERRORS}.scheme_no_rows")
+        adjust = [adjust_step(scheme.targets, stored_trim(scheme))]
+    frame, spec = prepared(design, frame)
+    return Prepared(frame, spec, adjust)
 
 
 def _ordered(variable: Variable, levels: Iterable[str]) -> list[str]:
@@ -128,55 +140,62 @@ def _ordered(variable: Variable, levels: Iterable[str]) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
-def frequencies(data: AnalysisData, name: str, scheme: WeightingScheme | None = None) -> Table:
+def frequencies(
+    data: AnalysisData,
+    name: str,
+    scheme: WeightingScheme | None = None,
+    design: SampleDesign = SIMPLE,
+) -> Table:
     """The share of respondents giving each answer to one question (of those who answered)."""
     variable = _variable(data, name, allow_multiple=True)
-    frame, adjust = _frame_and_adjust(data, scheme)
+    ready = prepare(data, scheme, design)
     if variable.multiple:
-        return _multiple(variable, frame, adjust, scheme)
-    answered = frame[name].dropna()
+        return _multiple(variable, ready, scheme, design)
+    answered = ready.frame[name].dropna()
     if answered.empty:
         raise BadInput(f"{ERRORS}.no_answers", question=variable.label)
     counts = answered.value_counts().to_dict()
-    result = _run(frame, adjust, [{"stat": "proportion", "var": name}])
+    result = ready.run([{"stat": "proportion", "var": name}])
     rows = {str(r["level"]): r for r in result["estimates"]}
     cells = [
         _cell(rows[lvl], variable, lvl, None, "", int(counts.get(lvl, 0)), len(answered))
         for lvl in _ordered(variable, rows)
     ]
-    return Table(variable, None, cells, len(answered), scheme)
+    return Table(variable, None, cells, len(answered), scheme, design=design)
 
 
 def _multiple(
-    variable: Variable,
-    frame: pd.DataFrame,
-    adjust: list[dict[str, Any]],
-    scheme: WeightingScheme | None,
+    variable: Variable, ready: Prepared, scheme: WeightingScheme | None, design: SampleDesign
 ) -> Table:
+    frame = ready.frame
     columns = [variable.column(choice) for choice, _ in variable.choices]
     answered = frame[columns[0]].notna() if columns else pd.Series(dtype=bool)
     base = int(answered.sum())
     if base == 0:
         raise BadInput(f"{ERRORS}.no_answers", question=variable.label)
-    result = _run(frame, adjust, [{"stat": "mean", "var": column} for column in columns])
+    result = ready.run([{"stat": "mean", "var": column} for column in columns])
     cells = []
     for (choice, _), row in zip(variable.choices, result["estimates"], strict=True):
         count = int(frame[variable.column(choice)].sum())
         cells.append(_cell(row, variable, choice, None, "", count, base))
-    return Table(variable, None, cells, base, scheme)
+    return Table(variable, None, cells, base, scheme, design=design)
 
 
 def crosstab(
-    data: AnalysisData, name: str, by: str, scheme: WeightingScheme | None = None
+    data: AnalysisData,
+    name: str,
+    by: str,
+    scheme: WeightingScheme | None = None,
+    design: SampleDesign = SIMPLE,
 ) -> Table:
     """Column percentages of `name` within each answer to `by`, with the Rao–Scott test."""
     variable = _variable(data, name)
     column = _variable(data, by)
     if name == by:
         raise BadInput(f"{ERRORS}.same_question")
-    frame, adjust = _frame_and_adjust(data, scheme)
-    both = frame[[name, by]].dropna()
-    result = _run(frame, adjust, [{"stat": "crosstab", "var": name, "col": by}])
+    ready = prepare(data, scheme, design)
+    both = ready.frame[[name, by]].dropna()
+    result = ready.run([{"stat": "crosstab", "var": name, "col": by}])
     rows = {(str(r["level"]), str(r["by"][by])): r for r in result["estimates"]}
     counts = both.groupby([name, by]).size().to_dict()
     bases = both[by].value_counts().to_dict()
@@ -196,7 +215,7 @@ def crosstab(
                 )
             )
     test = result["tests"][0] if result["tests"] else None
-    return Table(variable, column, cells, len(both), scheme, test)
+    return Table(variable, column, cells, len(both), scheme, test, design)
 
 
 def _variable(data: AnalysisData, name: str, allow_multiple: bool = False) -> Variable:
@@ -257,8 +276,9 @@ def rows_of(table: Table, t: Callable[..., str]) -> list[list[Any]]:
 
 
 def notes(table: Table, t: Callable[..., str]) -> list[str]:
-    """What a reader needs beside the numbers: the weighting used and the test's verdict."""
+    """What a reader needs beside the numbers: the design, the weighting and the test."""
     found = [
+        described(table.design, t),
         t("survey_analysis.weighted_by", name=table.scheme.name)
         if table.scheme
         else t("survey_analysis.unweighted_note"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duluan.db.base import Base
@@ -21,7 +21,8 @@ class SurveyPublication(Base):
     weighting, margin of error, exact wording comes with each table). `spec` is the estimation spec
     the results were computed with (downloadable, so anyone can re-run it); `results` the tables as
     computed, with cells under `min_cell_count` respondents already suppressed. `microdata` says
-    whether an anonymised response file may be downloaded. `withdrawn_at` set: the page is gone."""
+    whether an anonymised response file may be downloaded (`microdata_csv`, frozen with the
+    results). `withdrawn_at` set: the page is gone."""
 
     __tablename__ = "survey_publications"
 
@@ -35,6 +36,8 @@ class SurveyPublication(Base):
     results: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     min_cell_count: Mapped[int] = mapped_column(Integer, default=10)
     microdata: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The anonymised response file, frozen with the results (`surveys/publication_microdata.py`).
+    microdata_csv: Mapped[str | None] = mapped_column(Text, deferred=True)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@ from its task table, one plan's tasks with progress notes and evidence, and scor
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from duluan.auth.models import OrgUnit
 from duluan.auth.permissions import Actor
 from duluan.db.types import utcnow
 from duluan.errors import BadInput
-from duluan.plans import dashboard, scorecards, service
+from duluan.plans import dashboard, exports, scorecards, service, tracking
 from duluan.plans.models import CRITERION_SOURCES, TASK_STATUSES, TaskEvidence
 from duluan.web.deps import SessionDep, need
 from duluan.web.downloads import attachment
@@ -118,15 +119,23 @@ def _scorecards(
     today = _today()
     year = year or today.year
     setter = units.find_by_code(db, unit) if unit else _home(db, actor)
-    actor.require("plans.view", setter.path)
-    children = list(
-        db.scalars(
-            select(OrgUnit).where(OrgUnit.parent_id == setter.id).order_by(OrgUnit.search_name)
+    own = _own_unit(db, actor, setter, scored)
+    if own is None:
+        actor.require("plans.view", setter.path)
+    children = (
+        [own]
+        if own
+        else list(
+            db.scalars(
+                select(OrgUnit).where(OrgUnit.parent_id == setter.id).order_by(OrgUnit.search_name)
+            )
         )
     )
     chosen = next((c for c in children if c.code == scored), children[0] if children else None)
+    parent = db.get(OrgUnit, setter.parent_id) if setter.parent_id and not own else None
     context = {
         "setter": setter,
+        "parent": parent if parent and actor.may("plans.view", setter.path) else None,
         "year": year,
         "children": children,
         "chosen": chosen,
@@ -201,6 +210,27 @@ def score_set(
     )
 
 
+@router.get("/scorecards/card.{kind}")
+def scorecard_file(
+    db: SessionDep, actor: Viewer, kind: str, unit: str, scored: str, year: int
+) -> Response:
+    """One unit's scorecard on the criteria `unit` set, as a printable XLSX sheet or CSV."""
+    setter, chosen = units.find_by_code(db, unit), units.find_by_code(db, scored)
+    found = exports.export_card(db, actor, chosen, year, kind, today=_today(), setter=setter)
+    return attachment(found.body, found.media_type, found.filename)
+
+
+@router.get("/scorecards/table.{kind}")
+def scorecard_table_file(
+    db: SessionDep, actor: Viewer, kind: str, unit: str, year: int
+) -> Response:
+    """The scorecards of all the units below `unit`, one row per unit."""
+    found = exports.export_table(
+        db, actor, units.find_by_code(db, unit), year, kind, today=_today()
+    )
+    return attachment(found.body, found.media_type, found.filename)
+
+
 @router.get("/{plan_id}")
 def plan_page(request: Request, db: SessionDep, actor: Viewer, plan_id: int) -> HTMLResponse:
     return _plan(request, db, actor, plan_id)
@@ -212,6 +242,7 @@ def _plan(
     plan = service.get_plan(db, actor, plan_id)
     today = _today()
     tasks = service.tasks_of(db, plan)
+    states = {t.id: dashboard.state_of(t, today) for t in tasks}
     evidence = db.execute(
         select(TaskEvidence.id, TaskEvidence.task_id, TaskEvidence.name, TaskEvidence.size).where(
             TaskEvidence.task_id.in_([t.id for t in tasks])
@@ -221,7 +252,8 @@ def _plan(
         "plan": plan,
         "unit": db.get(OrgUnit, plan.unit_id),
         "tasks": tasks,
-        "states": {t.id: dashboard.state_of(t, today) for t in tasks},
+        "states": states,
+        "counts": Counter(states.values()),
         "notes": {t.id: service.notes_of(db, t) for t in tasks},
         "evidence": {t.id: [e for e in evidence if e.task_id == t.id] for t in tasks},
         "may_update": {t.id: service.may_update(db, actor, t) for t in tasks},
@@ -264,6 +296,14 @@ async def task_update(
     return RedirectResponse(f"/plans/{plan_id}?saved=1#task-{task_id}", status_code=303)
 
 
+@router.get("/{plan_id}/tasks.{kind}")
+def plan_file(db: SessionDep, actor: Viewer, plan_id: int, kind: str) -> Response:
+    """The plan's tracking sheet (tasks, deadlines, state, progress, latest note)."""
+    plan = service.get_plan(db, actor, plan_id)
+    found = tracking.export_plan(db, actor, plan, kind, today=_today())
+    return attachment(found.body, found.media_type, found.filename)
+
+
 @router.get("/{plan_id}/evidence/{evidence_id}")
 def evidence_download(db: SessionDep, actor: Viewer, plan_id: int, evidence_id: int) -> Response:
     evidence = db.get(TaskEvidence, evidence_id)
@@ -271,6 +311,15 @@ def evidence_download(db: SessionDep, actor: Viewer, plan_id: int, evidence_id: 
     if evidence is None or task is None or task.plan_id != plan_id:
         raise BadInput("plans.errors.task_unknown", id=evidence_id)
     return attachment(evidence.data, evidence.content_type, evidence.name)
+
+
+def _own_unit(db: SessionDep, actor: Actor, setter: OrgUnit, scored: str) -> OrgUnit | None:
+    """The scored unit when the actor reads its own unit's card on the criteria of the unit
+    above, whose other units it may not see; None otherwise."""
+    if not scored or actor.may("plans.view", setter.path):
+        return None
+    unit = units.find_by_code(db, scored)
+    return unit if unit.parent_id == setter.id and actor.may("plans.view", unit.path) else None
 
 
 def _home(db: SessionDep, actor: Actor) -> OrgUnit:

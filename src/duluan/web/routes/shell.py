@@ -15,7 +15,7 @@ from duluan.web.render import render
 
 router = APIRouter(include_in_schema=False)
 # Pillars whose own router serves their pages.
-BUILT = frozenset({"listening", "warning", "surveys", "network", "plans"})
+BUILT = frozenset({"listening", "warning", "surveys", "network", "reports", "plans"})
 
 
 @router.get("/")

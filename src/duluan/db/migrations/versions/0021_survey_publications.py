@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("results", sa.JSON(), nullable=False),
         sa.Column("min_cell_count", sa.Integer(), nullable=False),
         sa.Column("microdata", sa.Boolean(), nullable=False),
+        sa.Column("microdata_csv", sa.Text(), nullable=True),
         sa.Column("published_by", sa.Integer(), nullable=True),
         sa.Column("published_at", duluan.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("withdrawn_at", duluan.db.types.UTCDateTime(timezone=True), nullable=True),

@@ -1,8 +1,11 @@
 // Charts of the survey weighting and analysis pages (ECharts, served locally; no inline script).
-// #sa-chart: percentages with 95 % intervals as error bars, from data-chart:
-//   {"categories": [...], "series": [{"name", "values": [...], "low": [...], "high": [...]}]}
+// #sa-chart (percentages or means) and #sa-wave-chart (two waves side by side): bars with 95 %
+// intervals as error bars, from data-chart:
+//   {"categories": [...], "unit": "%" | "", "series": [{"name", "values", "low", "high"}]}
+// ("unit" absent means percentages, the scale of frequency tables and crosstabs).
 // #sa-weights-chart: histogram of the weights, from data-bins: [[start, end, count], ...].
-// #sa-chart-png saves the chart as a PNG through ECharts' own getDataURL.
+// The button named by data-png (default #sa-chart-png) saves the chart as a PNG through ECharts'
+// own getDataURL.
 (() => {
   const COLORS = ["#0f3d5e", "#c0610a", "#2e7d4f", "#7a4b9c", "#b3261e", "#4f7ea8", "#8a97a6"];
   const BAR_SHARE = 0.7; // part of each category's band the bars of a group fill
@@ -44,8 +47,11 @@
 
   function drawResults(element) {
     const data = JSON.parse(element.dataset.chart);
+    const percent = (data.unit ?? "%") === "%";
+    const suffix = percent ? " %" : "";
     const count = data.series.length;
     const highest = Math.max(0, ...data.series.flatMap((s) => s.high.filter((v) => v !== null)));
+    const lowest = Math.min(0, ...data.series.flatMap((s) => s.low.filter((v) => v !== null)));
     const chart = window.echarts.init(element);
     const bars = data.series.map((series, index) => ({
       type: "bar",
@@ -65,18 +71,20 @@
         formatter: (p) => {
           const series = data.series[p.seriesIndex];
           if (!series || p.value === null) return "";
-          const low = number(series.low[p.dataIndex], 1);
-          const high = number(series.high[p.dataIndex], 1);
+          const low = number(series.low[p.dataIndex], percent ? 1 : 2);
+          const high = number(series.high[p.dataIndex], percent ? 1 : 2);
           const head = count > 1 ? `${data.categories[p.dataIndex]} · ${series.name}` : data.categories[p.dataIndex];
-          return `${head}<br><b>${number(p.value, 1)} %</b> (${element.dataset.interval}: ${low}–${high})`;
+          return `${head}<br><b>${number(p.value, percent ? 1 : 2)}${suffix}</b> (${element.dataset.interval}: ${low}–${high})`;
         },
       },
       xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, width: 110, overflow: "break" } },
-      yAxis: { type: "value", name: element.dataset.axis, min: 0, max: Math.min(100, Math.ceil(highest / 10) * 10 || 10) },
+      yAxis: percent
+        ? { type: "value", name: element.dataset.axis, min: 0, max: Math.min(100, Math.ceil(highest / 10) * 10 || 10) }
+        : { type: "value", name: element.dataset.axis, min: lowest < 0 ? undefined : 0 },
       series: [...bars, ...data.series.map((series, index) => errorBars(series, index, count))],
     });
     window.addEventListener("resize", () => chart.resize());
-    const button = document.getElementById("sa-chart-png");
+    const button = document.getElementById(element.dataset.png || "sa-chart-png");
     if (button) {
       button.addEventListener("click", () => {
         const link = document.createElement("a");
@@ -111,8 +119,10 @@
   }
 
   if (!window.echarts) return;
-  const results = document.getElementById("sa-chart");
-  if (results) drawResults(results);
+  for (const id of ["sa-chart", "sa-wave-chart"]) {
+    const results = document.getElementById(id);
+    if (results) drawResults(results);
+  }
   const weights = document.getElementById("sa-weights-chart");
   if (weights) drawWeights(weights);
 })();
