@@ -95,6 +95,11 @@ def test_crosstab_suppression_covers_columns_and_rows_until_no_cell_stands_alone
     suppress(rows, columns, 10)
     assert columns[1]["suppressed"] and columns[1]["n"] is None
     assert [row[1]["suppressed"] for row in rows] == [True, True, True]
+    # One respondent in a third group: its column goes, with one complementary cell per row
+    # and column, and the largest group stays readable (its empty cell hides nothing more).
+    rows, columns = _cells([[45, 55, 1], [28, 31, 0]])
+    suppress(rows, columns, 10)
+    assert _hidden(rows) == [[True, False, True], [True, False, True]]
 
 
 def test_publishing_freezes_weighted_results_with_spec_and_transparency(db: Session) -> None:

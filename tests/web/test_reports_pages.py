@@ -13,6 +13,7 @@ from duluan.auth import units
 from duluan.auth.models import AuditEvent
 from duluan.reports import edits
 from duluan.reports.models import Letterhead, Report
+from duluan.web.routes.reports import SHARE_FIGURE, figure_name
 from tests.conftest import csrf_of, login, make_user, post_form
 
 PERIOD = "2026-10"
@@ -68,6 +69,8 @@ def test_an_analyst_generates_a_draft_and_finds_it_in_the_list(
     assert "Đã tạo bản nháp từ số liệu của kỳ" in editor
     assert "tình hình dư luận xã hội tháng 10 năm 2026" in editor
     assert "Số liệu của mục" in editor and f'href="/reports/{report_id}.docx"' in editor
+    # Each figure is named in Vietnamese; its name in the snapshot stays in the tooltip.
+    assert '<dt title="documents">Số tin, bài</dt>' in editor
     listing = client.get("/reports").text
     assert f'href="/reports/{report_id}"' in listing and "Bản nháp" in listing
 
@@ -229,3 +232,10 @@ def test_the_letterhead_form_saves_and_names_a_missing_issuer(
     assert row is not None and row.recipients == ["Thường trực Tỉnh uỷ,", "Lưu VP."]
     report_id = generate(client, db)
     assert "BAN TUYÊN GIÁO VÀ DÂN VẬN" in client.get(f"/reports/{report_id}").text
+
+
+def test_a_ranked_figure_is_labelled_by_its_group_and_number() -> None:
+    assert figure_name("topic_2_negative_share") == ("topic", "2", "negative_share")
+    assert figure_name("negative_share") == ("", "", "negative_share")
+    assert SHARE_FIGURE.search("topic_2_negative_share_low")
+    assert not SHARE_FIGURE.search("topic_2_documents")

@@ -122,7 +122,9 @@ def _print(summary: DemoSummary, url: str) -> None:
         f"nóng; {counts.get('emerging_clusters', 0)} vấn đề mới nổi; "
         f"{counts.get('survey_responses_new', 0)} phiếu điều tra mới; "
         f"{counts.get('field_reports_new', 0)} báo cáo dư luận và "
-        f"{counts.get('petitions_new', 0)} kiến nghị của mạng lưới cộng tác viên."
+        f"{counts.get('petitions_new', 0)} kiến nghị của mạng lưới cộng tác viên; "
+        f"{counts.get('plan_tasks_new', 0)} nhiệm vụ của kế hoạch mẫu; "
+        f"{counts.get('reports_new', 0)} báo cáo soạn sẵn."
     )
     typer.echo("Điểm nóng được cài sẵn:")
     anchor = utcnow().astimezone(VIETNAM_TIME).date()

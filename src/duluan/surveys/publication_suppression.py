@@ -6,6 +6,9 @@ cell in a line could be given back by subtraction — the column's base minus th
 across a crosstab's row, the question's own frequency minus the cells shown — so where a column
 (or a crosstab's row) holds exactly one suppressed non-empty cell, the smallest other non-empty
 cell of that line is suppressed too (the complementary cell), until no line has a lone one.
+(A small column's empty cells are suppressed with it and count as suppressed: without them a
+single small group, e.g. one respondent answering "Khác" to sex, would cascade through every
+row and column of a two-group crosstab.)
 
 What this does not guarantee: differences between two published tables that slice the same
 respondents in other ways (two crosstabs of one question by different questions) are not
@@ -51,9 +54,10 @@ def suppress(rows: list[list[Cell]], columns: list[dict[str, Any]], minimum: int
 
 
 def _complement(line: list[Cell]) -> bool:
-    """Suppress the smallest shown non-empty cell of a line holding one lone suppressed
-    non-empty cell; True when a cell was suppressed."""
-    hidden = [c for c in line if c["suppressed"] and c["n"]]
+    """Suppress the smallest shown non-empty cell of a line holding one lone suppressed cell;
+    True when a cell was suppressed. An empty suppressed cell counts: it is suppressed only with
+    its whole column, whose base is not shown, so a reader cannot tell it is empty."""
+    hidden = [c for c in line if c["suppressed"]]
     if len(hidden) != 1:
         return False
     shown = [c for c in line if not c["suppressed"] and c["n"]]

@@ -4,6 +4,7 @@ child units' reports, DOCX and PDF downloads, and a unit's letterhead."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -26,6 +27,9 @@ Viewer = Annotated[Actor, Depends(need("reports.view"))]
 Manager = Annotated[Actor, Depends(need("reports.manage"))]
 Line = Annotated[str, Form(max_length=edits.MAX_LINE * 2)]
 HEADER_FIELDS = ("subject", "number", "signer_authority", "signer_title", "signer_name")
+# Figures kept per ranked row ("topic_2_documents") and the share-like ones shown as percentages.
+NUMBERED_FIGURE = re.compile(r"^(topic|place|source|alert_topic|survey|forecast)_(\d+)_(\w+)$")
+SHARE_FIGURE = re.compile(r"(share|share_low|share_high|margin|change)$")
 
 
 @router.get("")
@@ -152,6 +156,8 @@ def _editor(
         "children": service.child_reports(db, actor, report) if can_manage else [],
         "sources": _merged_from(db, report),
         "charts": _chart_data(document),
+        "figure_name": figure_name,
+        "figure_is_share": lambda name: bool(SHARE_FIGURE.search(name)),
         "saved": request.query_params.get("saved", ""),
         **extra,
     }
@@ -258,3 +264,10 @@ def _chart_data(document: Any) -> dict[str, Any]:
                     "series": [{"name": s.name, "values": s.values} for s in chart.series],
                 }
     return found
+
+
+def figure_name(name: str) -> tuple[str, str, str]:
+    """A figure's name split for its label: (group, number, base) for a ranked row's figure
+    ("topic_2_documents" → ("topic", "2", "documents")), else ("", "", name)."""
+    found = NUMBERED_FIGURE.match(name)
+    return (found[1], found[2], found[3]) if found else ("", "", name)
