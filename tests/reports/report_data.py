@@ -29,6 +29,19 @@ OCTOBER_NOON = datetime(2026, 10, 12, 5, tzinfo=UTC)  # 12:00 in Vietnam, 12 Oct
 PHONE = "0912345678"
 
 
+# A published frequency table in the shape `surveys/publication.py` freezes: the largest shown
+# share is the headline; the suppressed cell (whatever it held) never is.
+SATISFACTION = {
+    "kind": "frequency",
+    "wording": "Ông/bà có hài lòng không?",
+    "rows": [
+        [{"label": "Có", "share": 0.625, "ci_low": 0.55, "ci_high": 0.70, "suppressed": False}],
+        [{"label": "Không", "share": 0.3, "ci_low": 0.23, "ci_high": 0.37, "suppressed": False}],
+        [{"label": "Khác", "share": None, "ci_low": None, "ci_high": None, "suppressed": True}],
+    ],
+}
+
+
 def actor(db: Session, username: str, role: str, unit: str) -> Actor:
     return users.actor_for(make_user(db, username, role, unit))
 
@@ -87,7 +100,7 @@ def survey(db: Session) -> None:
             slug="khao-sat-thu",
             transparency={"margin_of_error": 0.031, "sample_size": 30},
             spec={},
-            results={},
+            results={"tables": [SATISFACTION]},
         )
     )
     db.commit()

@@ -104,6 +104,10 @@ def test_the_figures_are_the_snapshots(db: Session) -> None:
 
     surveys = " ".join(sections["surveys"].paragraphs)
     assert "30 phiếu hợp lệ" in surveys and "sai số tối đa ±3,1 %" in surveys
+    assert (
+        "+ Câu hỏi “Ông/bà có hài lòng không?”: 62,5 % chọn “Có” "
+        "(khoảng tin cậy 95 %: 55,0–70,0 %)." in sections["surveys"].paragraphs
+    )
 
     reports = sections["field_reports"]
     assert reports.figures["reports"] == 2 and reports.figures["streams"] == 3

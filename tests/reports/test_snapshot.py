@@ -4,6 +4,7 @@ before, read through the domain tables; JSON-able, aggregate, and nothing about 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 from duluan.auth import units
 from duluan.reports.periods import parse_period
 from duluan.reports.snapshot import take_snapshot
-from tests.reports.report_data import PHONE, SA_PA, load_october
+from duluan.surveys.publication_models import SurveyPublication
+from tests.reports.report_data import PHONE, SA_PA, SATISFACTION, load_october
+from tests.surveys.analysis_survey import make_survey
 
 OCTOBER = parse_period("monthly", "2026-10")
 
@@ -124,3 +127,27 @@ def test_other_periods_take_the_reports_of_their_days(db: Session, kind: str, te
         assert reports["reports"] == 2
     else:  # the day of the flood: only the urgent report
         assert (reports["reports"], reports["urgent"]) == (1, 1)
+
+
+def test_a_survey_published_in_the_period_counts_without_fieldwork_dates(db: Session) -> None:
+    found = make_survey(db, responses=12)
+    found.fieldwork_start = found.fieldwork_end = None
+    published = SurveyPublication(
+        survey_id=found.id,
+        slug="cong-bo-thang-10",
+        transparency={"margin_of_error": 0.05, "sample_size": 12},
+        spec={},
+        results={"tables": [SATISFACTION]},
+        published_at=datetime(2026, 10, 31, 16, 30, tzinfo=UTC),  # 23:30 on 31 October in Vietnam
+    )
+    db.add(published)
+    db.commit()
+    lao_cai = units.find_by_code(db, "15")
+
+    (row,) = take_snapshot(db, lao_cai.id, OCTOBER)["surveys"]
+    assert row["fieldwork_end"] is None and row["published"]
+    assert row["findings"] == [
+        {"question": "Ông/bà có hài lòng không?", "answer": "Có", "share": 0.625,
+         "ci_low": 0.55, "ci_high": 0.70}
+    ]  # fmt: skip
+    assert take_snapshot(db, lao_cai.id, parse_period("monthly", "2026-11"))["surveys"] == []

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from duluan.reports.document import Chart, ChartSeries, Quote, Section, Table
-from duluan.reports.figures import Figures
+from duluan.reports.figures import Figures, percent_text
 
 TONES = {
     "negative": "tiêu cực",
@@ -29,33 +29,40 @@ def _day(iso: str | None) -> str:
 
 
 def surveys(snapshot: dict[str, Any]) -> Section:
-    """III. Surveys whose fieldwork ended in the period, with their margins of error."""
+    """III. Surveys whose fieldwork ended or whose results were published in the period, with
+    their margins of error and published headlines."""
     f = Figures()
     section = Section("surveys", "III. KẾT QUẢ ĐIỀU TRA DƯ LUẬN XÃ HỘI")
     found = snapshot["surveys"]
     if not found:
         section.paragraphs.append(
-            "Trong kỳ không có cuộc điều tra dư luận xã hội nào kết thúc thu thập thông tin."
+            "Trong kỳ không có cuộc điều tra dư luận xã hội nào kết thúc thu thập thông tin hoặc "
+            "công bố kết quả."
         )
         return section
     section.paragraphs.append(
         f"Trong kỳ có {f.count('surveys', len(found))} cuộc điều tra dư luận xã hội kết thúc "
-        "thu thập thông tin:"
+        "thu thập thông tin hoặc công bố kết quả:"
     )
+    findings = 0
     for i, survey in enumerate(found, 1):
         section.paragraphs.append(_survey_paragraph(f, i, survey))
+        for finding in survey.get("findings", []):
+            findings += 1
+            section.paragraphs.append(_finding(f, f"finding_{findings}", finding))
     section.figures = f.values
     return section
 
 
 def _survey_paragraph(f: Figures, i: int, survey: dict[str, Any]) -> str:
     key = f"survey_{i}"
-    text = (
-        f"- “{f.text(f'{key}_title', survey['title'])}” (thu thập từ ngày "
-        f"{f.text(f'{key}_start', _day(survey['fieldwork_start']))} đến ngày "
-        f"{f.text(f'{key}_end', _day(survey['fieldwork_end']))}): "
-        f"{f.count(f'{key}_responses', survey['responses'])} phiếu hợp lệ"
-    )
+    text = f"- “{f.text(f'{key}_title', survey['title'])}”"
+    if survey["fieldwork_start"] or survey["fieldwork_end"]:
+        text += (
+            f" (thu thập từ ngày {f.text(f'{key}_start', _day(survey['fieldwork_start']))} "
+            f"đến ngày {f.text(f'{key}_end', _day(survey['fieldwork_end']))})"
+        )
+    text += f": {f.count(f'{key}_responses', survey['responses'])} phiếu hợp lệ"
     margin = survey["margin_of_error"]
     if survey["published"] and margin is not None:
         share = margin if margin <= 1 else margin / 100  # stored as 0.031 or as 3.1
@@ -69,6 +76,18 @@ def _survey_paragraph(f: Figures, i: int, survey: dict[str, Any]) -> str:
     if survey["published"]:
         return f"{text}; kết quả đã công bố nhưng chưa ghi sai số."
     return f"{text}; kết quả chưa được công bố, chưa tính sai số."
+
+
+def _finding(f: Figures, key: str, finding: dict[str, Any]) -> str:
+    """One published headline: "+ «question»: 62,5 % chọn «Có» (khoảng tin cậy 95 %: …)"."""
+    low, high = float(finding["ci_low"]), float(finding["ci_high"])
+    f.values[f"{key}_share_low"], f.values[f"{key}_share_high"] = low, high
+    return (
+        f"+ Câu hỏi “{f.text(f'{key}_question', finding['question'])}”: "
+        f"{f.percent(f'{key}_share', finding['share'])} chọn "
+        f"“{f.text(f'{key}_answer', finding['answer'])}” (khoảng tin cậy "
+        f"{f.count('confidence', 95)} %: {percent_text(low)}–{percent_text(high)} %)."
+    )
 
 
 def field_reports(snapshot: dict[str, Any]) -> Section:

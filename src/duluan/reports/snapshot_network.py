@@ -1,6 +1,6 @@
-"""The people's-voice part of a report's snapshot: surveys whose fieldwork ended in the period,
-what collaborators and units reported (counts and a few representative quotes), and the
-petitions raised at dialogue sessions with their status.
+"""The people's-voice part of a report's snapshot: surveys whose fieldwork ended or whose results
+were published in the period, what collaborators and units reported (counts and a few
+representative quotes), and the petitions raised at dialogue sessions with their status.
 
 Quotes are the opinion streams' text, masked at filing; each carries the unit and commune it
 came from and the day, never who filed it. Consolidated field reports (a unit's roll-up of its
@@ -41,14 +41,25 @@ SPREAD_RANK = {"widespread": 0, "many": 1, "some": 2, "few": 3}
 
 
 def surveys(session: Session, unit: OrgUnit, period: Period) -> list[dict[str, Any]]:
-    """Surveys owned at or below `unit` whose fieldwork ended in the period: their responses,
-    fieldwork dates and, when the results were published, the published margin of error and
-    sample size (as the owner confirmed them in the transparency items)."""
+    """Surveys owned at or below `unit` whose fieldwork ended, or whose results were published,
+    in the period: their responses, fieldwork dates and, when the results are published, the
+    published margin of error, sample size and headline findings."""
+    first, after = instants(period)
+    published_in_period = select(SurveyPublication.survey_id).where(
+        SurveyPublication.withdrawn_at.is_(None),
+        SurveyPublication.published_at >= first,
+        SurveyPublication.published_at < after,
+    )
     found = session.scalars(
         select(Survey)
         .join(OrgUnit, OrgUnit.id == Survey.unit_id)
         .where(OrgUnit.path.startswith(unit.path))
-        .where(Survey.fieldwork_end >= period.start, Survey.fieldwork_end <= period.end)
+        .where(
+            or_(
+                and_(Survey.fieldwork_end >= period.start, Survey.fieldwork_end <= period.end),
+                Survey.id.in_(published_in_period),
+            )
+        )
         .order_by(Survey.fieldwork_end, Survey.id)
     ).all()
     ids = [survey.id for survey in found]
@@ -85,7 +96,32 @@ def _survey_row(
         "published": publication is not None,
         "sample_size": _number(items.get("sample_size")),
         "margin_of_error": _number(items.get("margin_of_error")),
+        "findings": _findings(publication) if publication is not None else [],
     }
+
+
+def _findings(publication: SurveyPublication, limit: int = 3) -> list[dict[str, Any]]:
+    """The headline of each published frequency table (the first `limit`): the answer most
+    chosen among the cells shown, with its 95 % interval. Suppressed cells never count."""
+    found = []
+    for table in (publication.results or {}).get("tables", []):
+        if table.get("kind") != "frequency":
+            continue
+        shown = [row[0] for row in table["rows"] if not row[0]["suppressed"]]
+        shown = [cell for cell in shown if cell["share"] is not None]
+        if not shown:
+            continue
+        top = max(shown, key=lambda cell: cell["share"])
+        found.append(
+            {
+                "question": table["wording"],
+                "answer": top["label"],
+                "share": top["share"],
+                "ci_low": top["ci_low"],
+                "ci_high": top["ci_high"],
+            }
+        )
+    return found[:limit]
 
 
 def _number(value: Any) -> float | None:

@@ -28,7 +28,9 @@ Manager = Annotated[Actor, Depends(need("reports.manage"))]
 Line = Annotated[str, Form(max_length=edits.MAX_LINE * 2)]
 HEADER_FIELDS = ("subject", "number", "signer_authority", "signer_title", "signer_name")
 # Figures kept per ranked row ("topic_2_documents") and the share-like ones shown as percentages.
-NUMBERED_FIGURE = re.compile(r"^(topic|place|source|alert_topic|survey|forecast)_(\d+)_(\w+)$")
+NUMBERED_FIGURE = re.compile(
+    r"^(topic|place|source|alert_topic|survey|finding|forecast)_(\d+)_(\w+)$"
+)
 SHARE_FIGURE = re.compile(r"(share|share_low|share_high|margin|change)$")
 
 
