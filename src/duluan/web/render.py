@@ -75,3 +75,9 @@ def render(
     return templates.TemplateResponse(
         request, template, {**base, **(context or {})}, status_code=status
     )
+
+
+def render_form(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
+    """A page holding a form: 400 when `context` carries the `error` of a refused submission,
+    so a refusal is never mistaken for success; 200 otherwise."""
+    return render(request, template, context, status=400 if "error" in context else 200)

@@ -17,7 +17,7 @@ from duluan.errors import BadInput
 from duluan.warning import cases, playbooks
 from duluan.warning.models import CASE_STATUSES, PLAYBOOK_KINDS, HotspotCase
 from duluan.web.deps import SessionDep, locale_of, need
-from duluan.web.render import error_text, render
+from duluan.web.render import error_text, render, render_form
 from duluan.web.routes.listening import province_names, topic_names
 
 router = APIRouter(prefix="/warning", include_in_schema=False)
@@ -76,8 +76,7 @@ def _case_page(
         "now": utcnow(),
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "warning/case.html", context, status=status)
+    return render_form(request, "warning/case.html", context)
 
 
 @router.get("/cases/{case_id}")

@@ -25,7 +25,7 @@ from duluan.network.territory import territory_of
 from duluan.web import network_view as view
 from duluan.web.deps import SessionDep, locale_of, need
 from duluan.web.downloads import attachment
-from duluan.web.render import error_text, render
+from duluan.web.render import error_text, render, render_form
 
 router = APIRouter(prefix="/network", include_in_schema=False)
 Viewer = Annotated[Actor, Depends(need("network.view"))]
@@ -105,8 +105,7 @@ def _roster_page(
         "form": {},
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "network/roster.html", context, status=status)
+    return render_form(request, "network/roster.html", context)
 
 
 def _on_roster(
@@ -250,8 +249,7 @@ def _coverage_page(
         "form": {},
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "network/coverage.html", context, status=status)
+    return render_form(request, "network/coverage.html", context)
 
 
 @router.post("/coverage/targets")
@@ -316,8 +314,7 @@ def _trainings_page(
         "chosen": set(),
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "network/trainings.html", context, status=status)
+    return render_form(request, "network/trainings.html", context)
 
 
 @router.post("/trainings")
@@ -389,8 +386,7 @@ def _lists_page(request: Request, db: Session, actor: Actor, **extra: Any) -> HT
         "form": {},
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "network/lists.html", context, status=status)
+    return render_form(request, "network/lists.html", context)
 
 
 @router.post("/lists/{kind}")

@@ -19,7 +19,7 @@ from duluan.warning import inbox, rules
 from duluan.warning.delivery import MAX_COOLDOWN_HOURS
 from duluan.warning.detectors import DETECTORS
 from duluan.web.deps import SessionDep, locale_of, need
-from duluan.web.render import error_text, render, templates
+from duluan.web.render import error_text, render, render_form, templates
 from duluan.web.routes.listening import province_names, topic_names
 
 router = APIRouter(prefix="/notifications", include_in_schema=False)
@@ -87,8 +87,7 @@ def _rule_page(
         "saved": request.query_params.get("saved", ""),
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "notifications/rules.html", context, status=status)
+    return render_form(request, "notifications/rules.html", context)
 
 
 def _reachable(db: SessionDep, actor: Actor) -> list[OrgUnit]:

@@ -21,7 +21,7 @@ from duluan.plans import dashboard, exports, scorecards, service, tracking
 from duluan.plans.models import CRITERION_SOURCES, TASK_STATUSES, TaskEvidence
 from duluan.web.deps import SessionDep, need
 from duluan.web.downloads import attachment
-from duluan.web.render import error_text, render
+from duluan.web.render import error_text, render, render_form
 from duluan.web.routes.sources import managed_units
 
 router = APIRouter(prefix="/plans", include_in_schema=False)
@@ -146,8 +146,7 @@ def _scorecards(
         "saved": request.query_params.get("saved") == "1",
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "plans/scorecards.html", context, status=status)
+    return render_form(request, "plans/scorecards.html", context)
 
 
 @router.post("/scorecards/criteria")

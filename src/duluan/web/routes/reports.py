@@ -19,7 +19,7 @@ from duluan.reports.document import KINDS, LAYOUTS
 from duluan.reports.models import Report
 from duluan.web.deps import SessionDep, need
 from duluan.web.downloads import attachment
-from duluan.web.render import error_text, render
+from duluan.web.render import error_text, render, render_form
 from duluan.web.routes.sources import managed_units
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
@@ -93,8 +93,7 @@ def _letterhead(
         "saved": request.query_params.get("saved") == "1",
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "reports/letterhead.html", context, status=status)
+    return render_form(request, "reports/letterhead.html", context)
 
 
 @router.post("/letterhead")
@@ -163,8 +162,7 @@ def _editor(
         "saved": request.query_params.get("saved", ""),
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "reports/editor.html", context, status=status)
+    return render_form(request, "reports/editor.html", context)
 
 
 @router.post("/{report_id:int}")

@@ -29,7 +29,7 @@ from duluan.surveys.models import Survey
 from duluan.surveys.weighting_models import WeightingScheme
 from duluan.web.deps import SessionDep, locale_of, need
 from duluan.web.downloads import attachment
-from duluan.web.render import error_text, render
+from duluan.web.render import error_text, render, render_form
 
 router = APIRouter(prefix="/surveys", include_in_schema=False)
 Viewer = Annotated[Actor, Depends(need("surveys.view"))]
@@ -73,8 +73,7 @@ def _weighting_page(
         "saved": request.query_params.get("saved") == "1",
         **extra,
     }
-    status = 400 if "error" in extra else 200
-    return render(request, "surveys/weighting.html", context, status=status)
+    return render_form(request, "surveys/weighting.html", context)
 
 
 @router.post("/{survey_id}/weighting")

@@ -17,7 +17,7 @@ from duluan.errors import BadInput, PermissionDenied
 from duluan.jobs.runner import Runner
 from duluan.warning import forecast
 from duluan.web.deps import SessionDep, need
-from duluan.web.render import DISPLAY_ZONE, error_text, render
+from duluan.web.render import DISPLAY_ZONE, error_text, render, render_form
 from duluan.web.routes.overview import _percent
 
 router = APIRouter(prefix="/topics", include_in_schema=False)
@@ -154,10 +154,9 @@ def _detail(
         "forecast": forecast.forecast_panel(db, actor, topic.code),
         **extra,
     }
-    status = 400 if "error" in extra else 200
     # warning/topic_detail.html is this page with the forecast panel filled in (its `forecast`
     # block); topics/detail.html stays the page itself.
-    return render(request, "warning/topic_detail.html", context, status=status)
+    return render_form(request, "warning/topic_detail.html", context)
 
 
 @router.get("/{code}")
